@@ -1,0 +1,147 @@
+"""The notebook API: `extract`, `extract_many`, `to_frames`."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .build import build_record
+from .errors import ExtractorError, InputError
+from .io import Document, list_inputs
+from .pipeline import DEFAULT_MODEL, load_pipeline
+from .records import Communique
+from .runner import Options, iter_results
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+def extract(text: str, id: str | None = None, *, model: str = DEFAULT_MODEL, fast: bool = False,
+            source: str | None = None) -> Communique:
+    """One text into one validated record (the pipeline is built once per process)."""
+    nlp = load_pipeline(model, fast)
+    doc = nlp(text)
+    rid = id or "doc"
+    return build_record(doc, nlp, id=rid, source=source or rid)
+
+
+def _as_items(texts_or_paths: Iterable[Any]) -> Iterator[Document | Path]:
+    n = 0
+    for x in texts_or_paths:
+        if isinstance(x, Document):
+            yield x
+        elif isinstance(x, Path):
+            if x.is_dir():
+                yield from list_inputs([x])[0]
+            else:
+                yield x
+        elif isinstance(x, tuple) and len(x) == 2:
+            yield Document(str(x[0]), str(x[0]), str(x[1]))
+        elif isinstance(x, str):
+            if "\n" not in x and len(x) < 4096 and os.path.exists(x):
+                p = Path(x)
+                yield from (list_inputs([p])[0] if p.is_dir() else [p])
+            else:
+                yield Document(f"doc-{n}", f"<text {n}>", x)
+        else:
+            raise ExtractorError(f"extract_many takes texts, paths, (id, text) pairs or Documents, not {type(x)}")
+        n += 1
+
+
+def extract_many(texts_or_paths: Iterable[Any], batch_size: int = 16, n_process: int = 1, *,
+                 model: str = DEFAULT_MODEL, fast: bool = False, on_error: str = "raise"
+                 ) -> Iterator[Communique]:
+    """Stream records for texts, paths (folders read recursively) or `(id, text)` pairs.
+
+    Documents go through `nlp.pipe` in batches, in `n_process` worker processes when above 1.
+    `on_error="raise"` raises InputError on the first unreadable input; `"skip"` passes over it.
+    """
+    if on_error not in ("raise", "skip"):
+        raise ValueError("on_error must be 'raise' or 'skip'")
+    opts = Options(model=model, fast=fast, batch_size=batch_size)
+    for r in iter_results(_as_items(texts_or_paths), opts, workers=n_process):
+        if r.failure is not None:
+            if on_error == "raise":
+                raise InputError(r.failure.source, r.failure.message, kind=r.failure.error)
+            continue
+        if r.record_json is not None:
+            yield Communique.model_validate_json(r.record_json)
+
+
+TABLES = ("documents", "amounts", "places", "beneficiaries", "organizations", "dates", "quantities",
+          "allocations")
+
+
+def _rows(records: Iterable[Communique | dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    rows: dict[str, list[dict[str, Any]]] = {t: [] for t in TABLES}
+    for rec in records:
+        r = rec.model_dump(mode="json") if isinstance(rec, Communique) else rec
+        did = r["id"]
+        dl = r.get("dateline") or {}
+        rows["documents"].append({
+            "doc_id": did, "source": r.get("source"), "title": r.get("title"), "date": r.get("date"),
+            "dateline_place": dl.get("place"), "agency": dl.get("agency"),
+            "n_amounts": len(r.get("amounts", [])), "n_allocations": len(r.get("allocations", [])),
+            "text_sha256": r.get("text_sha256"), "extractor_version": (r.get("extractor") or {}).get("version"),
+        })
+        for i, a in enumerate(r.get("amounts", [])):
+            rows["amounts"].append({"doc_id": did, "index": i, **a})
+        for p in r.get("places", []):
+            ms = p.get("mentions", [])
+            rows["places"].append({"doc_id": did, **{k: v for k, v in p.items() if k != "mentions"},
+                                   "n_mentions": len(ms), "first_start": ms[0]["start"] if ms else None})
+        for b in r.get("beneficiaries", []):
+            ms = b.get("mentions", [])
+            rows["beneficiaries"].append({"doc_id": did, "category": b["category"], "n_mentions": len(ms),
+                                          "mentions": [m["text"] for m in ms]})
+        for o in r.get("organizations", []):
+            ms = o.get("mentions", [])
+            rows["organizations"].append({"doc_id": did, **{k: v for k, v in o.items() if k != "mentions"},
+                                          "n_mentions": len(ms)})
+        for d in r.get("dates", []):
+            rows["dates"].append({"doc_id": did, **d})
+        for q in r.get("quantities", []):
+            rows["quantities"].append({"doc_id": did, **q})
+        for i, al in enumerate(r.get("allocations", [])):
+            a = al.get("amount") or {}
+            ev = al.get("evidence") or {}
+            rows["allocations"].append({
+                "doc_id": did, "index": i, "amount_index": al.get("amount_index"),
+                "value": a.get("value"), "value_max": a.get("value_max"), "currency": a.get("currency"),
+                "qualifier": a.get("qualifier"), "amount_text": a.get("text"),
+                "funder": al.get("funder"), "programme": al.get("programme"), "purpose": al.get("purpose"),
+                "beneficiaries": list(al.get("beneficiaries") or []), "places": list(al.get("places") or []),
+                "partners": list(al.get("partners") or []), "part_of": al.get("part_of"),
+                "evidence": ev.get("text"), "evidence_start": ev.get("start"), "evidence_end": ev.get("end"),
+            })
+    return rows
+
+
+COLUMNS: dict[str, list[str]] = {
+    "documents": ["doc_id", "source", "title", "date", "dateline_place", "agency", "n_amounts",
+                  "n_allocations", "text_sha256", "extractor_version"],
+    "amounts": ["doc_id", "index", "text", "start", "end", "value", "value_max", "currency", "qualifier", "rule"],
+    "places": ["doc_id", "name", "type", "code", "latitude", "longitude", "rule", "n_mentions", "first_start"],
+    "beneficiaries": ["doc_id", "category", "n_mentions", "mentions"],
+    "organizations": ["doc_id", "name", "acronym", "kind", "roles", "rule", "n_mentions"],
+    "dates": ["doc_id", "text", "start", "end", "value", "granularity", "rule"],
+    "quantities": ["doc_id", "text", "start", "end", "value", "unit", "rule"],
+    "allocations": ["doc_id", "index", "amount_index", "value", "value_max", "currency", "qualifier",
+                    "amount_text", "funder", "programme", "purpose", "beneficiaries", "places", "partners",
+                    "part_of", "evidence", "evidence_start", "evidence_end"],
+}
+
+
+def to_frames(records: Iterable[Communique | dict[str, Any]]) -> dict[str, pd.DataFrame]:
+    """One tidy pandas table per kind, each keyed by `doc_id` (list fields stay Python lists)."""
+    import pandas as pd
+
+    rows = _rows(records)
+    frames: dict[str, pd.DataFrame] = {}
+    for t in TABLES:
+        df = pd.DataFrame(rows[t])
+        cols = COLUMNS[t] + [c for c in df.columns if c not in COLUMNS[t]]
+        frames[t] = df.reindex(columns=cols)
+    return frames

@@ -1,0 +1,9 @@
+"""spaCy components of the extractor, one per module.
+
+Importing this package registers every factory with spaCy. A component that contributes
+record fields has an `export(doc) -> dict` method; `extractor.build` merges those dicts.
+"""
+
+from . import amounts, dates, header
+
+__all__ = ["amounts", "dates", "header"]

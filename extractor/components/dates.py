@@ -1,0 +1,82 @@
+"""Dates component: every explicit date with granularity, and the document date."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from ..normalizers.dates import DateGrammar, find_dates, grammar
+
+SPAN_KEY = "dates"
+
+
+@Language.factory(
+    "communique_dates",
+    assigns=["doc.spans", "span._.date", "doc._.doc_date"],
+    requires=["doc._.dateline"],
+    default_config={"patterns": "dates.jsonl", "span_key": SPAN_KEY, "amounts_key": "amounts"},
+)
+def make_dates(nlp: Language, name: str, *, patterns: str = "dates.jsonl", span_key: str = SPAN_KEY,
+               amounts_key: str = "amounts") -> DatesComponent:
+    return DatesComponent(nlp, name, patterns=patterns, span_key=span_key, amounts_key=amounts_key)
+
+
+class DatesComponent:
+    """Finds dates by pattern, values through dateparser; the most specific reading wins.
+
+    Overlap policy: a date never overlaps an amount or another date; `12 mai 2021` is one day,
+    not a day plus a year.
+    """
+
+    def __init__(self, nlp: Language, name: str, *, patterns: str, span_key: str, amounts_key: str) -> None:
+        self.name = name
+        self.span_key = span_key
+        self.amounts_key = amounts_key
+        self.grammar: DateGrammar = grammar(patterns)
+        Span.set_extension("date", default=None, force=True)
+        Doc.set_extension("doc_date", default=None, force=True)
+        for attr in ("dateline", "issue_line"):
+            if not Doc.has_extension(attr):
+                Doc.set_extension(attr, default=None)
+
+    def __call__(self, doc: Doc) -> Doc:
+        dl = doc._.dateline if doc._.dateline and doc._.dateline.date else None
+        issue = doc._.issue_line
+        doc._.doc_date = (dl or issue).date if (dl or issue) else None
+        default_year = doc._.doc_date.year if doc._.doc_date else None
+        blocked = [(s._.amount.start, s._.amount.end) for s in doc.spans.get(self.amounts_key, [])
+                   if s._.amount is not None]
+        spans: list[Span] = []
+        for m in find_dates(doc.text, default_year, blocked, self.grammar):
+            if self._counted(doc, m.start, m.end, m.granularity):
+                continue
+            span = doc.char_span(m.start, m.end, alignment_mode="expand")
+            if span is None:
+                continue
+            span._.date = m
+            spans.append(span)
+        doc.spans[self.span_key] = spans
+        return doc
+
+    @staticmethod
+    def _counted(doc: Doc, start: int, end: int, granularity: str) -> bool:
+        """A bare 4-digit number followed by a plural noun is a count (`2000 familles`), not a year."""
+        if granularity != "year":
+            return False
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is None or span.end >= len(doc):
+            return False
+        nxt = doc[span.end]
+        return nxt.pos_ == "NOUN" and "Plur" in nxt.morph.get("Number") and nxt.lower_ not in {
+            "ans", "années", "mois", "jours", "semaines"}
+
+    def export(self, doc: Doc) -> dict[str, Any]:
+        seen: dict[Any, dict[str, Any]] = {}
+        for s in doc.spans.get(self.span_key, []):
+            m = s._.date
+            if m.value not in seen:
+                seen[m.value] = {"text": m.text, "start": m.start, "end": m.end, "value": m.value,
+                                 "granularity": m.granularity, "rule": m.rule}
+        return {"dates": list(seen.values()), "date": doc._.doc_date}

@@ -1,0 +1,1 @@
+"""Pure-text normalisers (no spaCy): numbers, amounts, dates."""

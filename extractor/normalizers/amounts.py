@@ -1,0 +1,207 @@
+"""Find and normalise sums of money in French text.
+
+The regular expressions are composed from small named pieces read from `patterns/amounts.jsonl`
+(number words, scales, currencies, qualifiers, range openers), in the manner of edsnlp's atomic
+date patterns. Matching runs on the raw text, so offsets are exact character offsets.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..errors import PatternError
+from ..patterns import Rule, load_jsonl, resolve
+from ..records import Qualifier
+from .numbers import DIGITS_PATTERN, parse_number
+
+AMOUNTS_FILE = "amounts.jsonl"
+_LABELS = {"NUMBER_WORD", "SCALE", "CURRENCY", "GLOSS", "QUALIFIER", "QUALIFIER_AFTER", "RANGE", "NOT_RANGE"}
+_WS = r"[\s\u00a0\u202f]"
+
+
+class AmountRule(Rule):
+    """A line of `amounts.jsonl`: the common rule keys plus the money attributes."""
+
+    pattern: str
+    currency: str | None = None
+    scale: float | None = None
+    qualifier: Qualifier | None = None
+    conjunction: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AmountMatch:
+    """One sum of money: exact offsets, normalised value, and the rules that fired."""
+
+    text: str
+    start: int
+    end: int
+    value: float
+    currency: str
+    qualifier: str
+    value_max: float | None
+    rule: str
+
+
+def _alt(rules: list[AmountRule], group_prefix: str) -> str:
+    return "|".join(f"(?P<{group_prefix}{i}>{r.pattern})" for i, r in enumerate(rules))
+
+
+class AmountGrammar:
+    """Compiled regexes for one amounts lexicon."""
+
+    def __init__(self, rules: tuple[AmountRule, ...], source: str = AMOUNTS_FILE) -> None:
+        by: dict[str, list[AmountRule]] = {label: [] for label in _LABELS}
+        for r in rules:
+            if r.label not in _LABELS:
+                raise PatternError(source, f"rule {r.id!r}: unknown label {r.label!r}")
+            if r.label == "CURRENCY" and not r.currency:
+                raise PatternError(source, f"rule {r.id!r}: a CURRENCY rule needs 'currency'")
+            if r.label in ("QUALIFIER", "QUALIFIER_AFTER") and not r.qualifier:
+                raise PatternError(source, f"rule {r.id!r}: a qualifier rule needs 'qualifier'")
+            if r.label == "RANGE" and not r.conjunction:
+                raise PatternError(source, f"rule {r.id!r}: a RANGE rule needs 'conjunction'")
+            try:
+                re.compile(r.pattern)
+            except re.error as e:
+                raise PatternError(source, f"rule {r.id!r}: bad regex: {e}") from None
+            by[r.label].append(r)
+        self.by = by
+        words = "|".join(r.pattern for r in by["NUMBER_WORD"]) or r"(?!x)x"
+        word = rf"(?:{words})"
+        number_words = rf"(?<![\w-]){word}(?:(?:{_WS}+|-)(?:et(?:{_WS}+|-))?{word})*(?![\w-])"
+        self.number = rf"(?:{DIGITS_PATTERN}|{number_words})"
+        scale = _alt(by["SCALE"], "s")
+        cur = _alt(by["CURRENCY"], "c")
+        gloss = "|".join(r.pattern for r in by["GLOSS"]) or r"(?!x)x"
+        # number [scale] [et demi] [de|d'] currency [(gloss)]
+        self.core = re.compile(
+            rf"(?P<num>{self.number})"
+            rf"(?:{_WS}*(?P<scale>{scale}))?"
+            rf"(?P<demi>{_WS}+et{_WS}+demie?)?"
+            rf"{_WS}*(?:(?:de|d['’]){_WS}*)?"
+            rf"(?P<cur>{cur})(?!\w)"
+            rf"(?P<gloss>{_WS}*(?:{gloss}))?",
+            re.IGNORECASE,
+        )
+        qual = _alt(by["QUALIFIER"], "q")
+        self.qual_before = re.compile(rf"(?<![\w'’])(?:{qual}){_WS}*$", re.IGNORECASE)
+        qual_after = _alt(by["QUALIFIER_AFTER"], "q")
+        self.qual_after = re.compile(rf"^{_WS}*(?:{qual_after})(?!\w)", re.IGNORECASE)
+        self.ranges = []
+        for r in by["RANGE"]:
+            left = re.compile(
+                rf"(?<![\w'’])(?P<kw>{r.pattern}){_WS}*(?P<num>{self.number})"
+                rf"(?:{_WS}*(?P<scale>{scale}))?"
+                rf"(?:{_WS}*(?:(?:de|d['’]){_WS}*)?(?P<cur>{cur})(?!\w))?"
+                rf"{_WS}+(?:{r.conjunction}){_WS}+$",
+                re.IGNORECASE,
+            )
+            self.ranges.append((r, left))
+        not_range = "|".join(r.pattern for r in by["NOT_RANGE"]) or r"(?!x)x"
+        self.not_range = re.compile(rf"(?<!\w)(?:{not_range}){_WS}*$", re.IGNORECASE)
+
+    def _which(self, m: re.Match[str], prefix: str, label: str) -> AmountRule | None:
+        for i, r in enumerate(self.by[label]):
+            if m.group(f"{prefix}{i}") is not None:
+                return r
+        return None
+
+    def _value(self, m: re.Match[str]) -> tuple[float, AmountRule, AmountRule | None]:
+        num = parse_number(m.group("num"))
+        cur = self._which(m, "c", "CURRENCY")
+        assert cur is not None
+        scale_rule = self._which(m, "s", "SCALE") if m.group("scale") else None
+        scale = scale_rule.scale if scale_rule and scale_rule.scale else 1.0
+        value = num * scale
+        if m.groupdict().get("demi"):
+            value += 0.5 * scale
+        value *= cur.scale or 1.0
+        return round(value, 2), cur, scale_rule
+
+    def find(self, text: str) -> list[AmountMatch]:
+        """Every sum of money in `text`, in text order, with qualifier and range resolved."""
+        out: list[AmountMatch] = []
+        cores = list(self.core.finditer(text))
+        consumed_until = -1
+        for m in cores:
+            if m.start() < consumed_until:
+                continue
+            try:
+                value, cur, scale_rule = self._value(m)
+            except (ValueError, KeyError, ArithmeticError):
+                continue
+            if value <= 0:
+                continue
+            start, end = m.start(), m.end()
+            rule_parts = [cur.id] + ([scale_rule.id] if scale_rule else [])
+            qualifier = Qualifier.exact.value
+            value_max: float | None = None
+            window_start = max(0, start - 120)
+            before = text[window_start:start]
+            rng = self._range(before, m, cur, scale_rule)
+            if rng is not None:
+                low, rstart, rrule = rng
+                if low < value:
+                    value_max, value = value, low
+                    start = window_start + rstart
+                    qualifier = Qualifier.range.value
+                    rule_parts.insert(0, rrule.id)
+                    out = [a for a in out if a.end <= start]
+            if qualifier == Qualifier.exact.value:
+                q = self.qual_before.search(text, max(0, start - 40), start)
+                if q is not None:
+                    qr = self._which(q, "q", "QUALIFIER")
+                    if qr is not None and qr.qualifier:
+                        qualifier = str(qr.qualifier)
+                        start = q.start()
+                        rule_parts.insert(0, qr.id)
+                qa = self.qual_after.search(text[end : end + 30])
+                if qa is not None and qualifier == Qualifier.exact.value:
+                    qr = self._which(qa, "q", "QUALIFIER_AFTER")
+                    if qr is not None and qr.qualifier:
+                        qualifier = str(qr.qualifier)
+                        end = end + qa.end()
+                        rule_parts.append(qr.id)
+            consumed_until = end
+            out.append(AmountMatch(text[start:end], start, end, value, cur.currency or "", qualifier,
+                                   value_max, "+".join(rule_parts)))
+        return out
+
+    def _range(self, before: str, m: re.Match[str], cur: AmountRule, scale_rule: AmountRule | None
+               ) -> tuple[float, int, AmountRule] | None:
+        for rule, left in self.ranges:
+            lm = left.search(before)
+            if lm is None:
+                continue
+            if rule.id == "range.de" and self.not_range.search(before, 0, lm.start()):
+                return None
+            try:
+                low = parse_number(lm.group("num"))
+            except (ValueError, KeyError, ArithmeticError):
+                continue
+            if lm.group("cur"):
+                lcur = self._which(lm, "c", "CURRENCY")
+                if lcur is None or lcur.currency != cur.currency:
+                    continue
+                lscale = self._which(lm, "s", "SCALE") if lm.group("scale") else None
+                low *= (lscale.scale if lscale and lscale.scale else 1.0) * (lcur.scale or 1.0)
+            else:
+                lscale = self._which(lm, "s", "SCALE") if lm.group("scale") else scale_rule
+                low *= (lscale.scale if lscale and lscale.scale else 1.0) * (cur.scale or 1.0)
+            kw_start = lm.start("kw")
+            return round(low, 2), kw_start, rule
+        return None
+
+
+@lru_cache(maxsize=8)
+def grammar(path: str = AMOUNTS_FILE) -> AmountGrammar:
+    """The compiled grammar for a lexicon file, built once per process."""
+    return AmountGrammar(load_jsonl(path, AmountRule), str(resolve(path)))
+
+
+def find_amounts(text: str, path: str = AMOUNTS_FILE) -> list[AmountMatch]:
+    """Every sum of money in `text` (pure function over the raw text)."""
+    return grammar(path).find(text)

@@ -1,0 +1,245 @@
+"""Dates in French communiqués: candidate spans by pattern, values through dateparser.
+
+Candidates come from regexes composed of small pieces (months, weekdays, agencies) read from
+`patterns/dates.jsonl`; dateparser only ever sees a candidate span, never a whole text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..errors import PatternError
+from ..patterns import Rule, load_jsonl, resolve
+
+DATES_FILE = "dates.jsonl"
+_LABELS = {"MONTH", "WEEKDAY", "AGENCY", "YEAR_BLOCKER", "TITLE_LABEL", "LETTERHEAD"}
+_WS = r"[ \t\u00a0\u202f]"
+YEAR_MIN, YEAR_MAX = 1900, 2100
+
+
+class DateRule(Rule):
+    pattern: str
+    month: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DateMatch:
+    text: str
+    start: int
+    end: int
+    value: dt.date
+    granularity: str
+    rule: str
+
+
+@dataclass(frozen=True, slots=True)
+class DatelineMatch:
+    text: str
+    start: int
+    end: int
+    place: str | None
+    place_start: int | None
+    date: dt.date | None
+    date_start: int | None
+    date_end: int | None
+    agency: str | None
+    rule: str
+
+
+class DateGrammar:
+    """Compiled date regexes for one lexicon."""
+
+    def __init__(self, rules: tuple[DateRule, ...], source: str = DATES_FILE) -> None:
+        by: dict[str, list[DateRule]] = {k: [] for k in _LABELS}
+        for r in rules:
+            if r.label not in _LABELS:
+                raise PatternError(source, f"rule {r.id!r}: unknown label {r.label!r}")
+            if r.label == "MONTH" and not r.month:
+                raise PatternError(source, f"rule {r.id!r}: a MONTH rule needs 'month'")
+            try:
+                re.compile(r.pattern)
+            except re.error as e:
+                raise PatternError(source, f"rule {r.id!r}: bad regex: {e}") from None
+            by[r.label].append(r)
+        self.by = by
+        self.months = [(re.compile(rf"(?:{r.pattern})$", re.I), r.month or 0) for r in by["MONTH"]]
+        month = "|".join(f"(?:{r.pattern})" for r in by["MONTH"])
+        weekday = "|".join(f"(?:{r.pattern})" for r in by["WEEKDAY"]) or r"(?!x)x"
+        day = r"(?P<day>[0-3]?\d)(?:er|e)?"
+        year = r"(?P<year>(?:19|20)\d{2})(?![\d])"
+        self.dmy = rf"(?:(?:{weekday}){_WS}+)?(?:le{_WS}+)?{day}{_WS}+(?P<month>{month}){_WS}+{year}"
+        self.day_month_year = re.compile(rf"(?<![\w]){self.dmy}", re.I)
+        self.first_day = re.compile(
+            rf"(?<![\w])(?:(?:{weekday}){_WS}+)?(?P<day>premier|1er){_WS}+(?P<month>{month})"
+            rf"(?:{_WS}+(?P<year>(?:19|20)\d{{2}})(?!\d))?",
+            re.I,
+        )
+        self.day_month = re.compile(
+            rf"(?<![\w]){day}{_WS}+(?P<month>{month})(?![\w])(?!{_WS}+\d)", re.I)
+        self.month_year = re.compile(
+            rf"(?<![\w])(?:(?:fin|d[ée]but|mi|courant|depuis|en|au\s+mois\s+de|mois\s+d['’]|mois\s+de)"
+            rf"[\s-]+)?(?P<month>{month}){_WS}+{year}", re.I)
+        self.numeric = re.compile(
+            r"(?<![\w/.-])(?P<day>[0-3]?\d)[/.-](?P<month>[01]?\d)[/.-](?P<year>(?:19|20)\d{2})(?![\w/.-])")
+        self.year = re.compile(r"(?<![\w°])(?<![\d][.,/])(?P<year>(?:19|20)\d{2})(?![\w]|[.,/]\d)")
+        blockers = "|".join(f"(?:{r.pattern})" for r in by["YEAR_BLOCKER"]) or r"(?!x)x"
+        self.year_blocker = re.compile(rf"(?<![\w])(?:{blockers}){_WS}*[:°]?{_WS}*$", re.I)
+        agency = "|".join(f"(?:{r.pattern})" for r in by["AGENCY"])
+        place = r"(?P<place>[A-ZÀ-Ý][\w'’\- .À-ÿ]{1,60}?)"
+        self.dateline = re.compile(
+            rf"^{_WS}*{place}{_WS}*[,/]{_WS}*(?P<date>{self.dmy}){_WS}*"
+            rf"\({_WS}*(?P<agency>{agency}){_WS}*\){_WS}*[-–—:]+",
+            re.M,
+        )
+        self.dateline_nodate = re.compile(
+            rf"^{_WS}*{place}{_WS}*\({_WS}*(?P<agency>{agency}){_WS}*\){_WS}*[-–—:]+", re.M)
+        self.issue_line = re.compile(
+            rf"^{_WS}*(?:fait{_WS}+(?:à|a){_WS}+)?{place}{_WS}*,?{_WS}*(?:le{_WS}+)?"
+            rf"(?P<date>{self.dmy}){_WS}*\.?{_WS}*$",
+            re.M | re.I,
+        )
+        self.title_label = re.compile(
+            "|".join(f"(?:{r.pattern})" for r in by["TITLE_LABEL"]) or r"(?!x)x", re.I)
+        self.letterhead = re.compile(
+            "|".join(f"(?:{r.pattern})" for r in by["LETTERHEAD"]) or r"(?!x)x", re.I)
+
+    def month_number(self, name: str) -> int:
+        for rx, n in self.months:
+            if rx.match(name):
+                return n
+        raise ValueError(f"unknown month {name!r}")
+
+
+@lru_cache(maxsize=8)
+def grammar(path: str = DATES_FILE) -> DateGrammar:
+    return DateGrammar(load_jsonl(path, DateRule), str(resolve(path)))
+
+
+@lru_cache(maxsize=1)
+def _dateparser():  # type: ignore[no-untyped-def]
+    from dateparser.date import DateDataParser
+
+    return DateDataParser(languages=["fr"], settings={"PREFER_DAY_OF_MONTH": "first",
+                                                       "RETURN_TIME_AS_PERIOD": False})
+
+
+@lru_cache(maxsize=4096)
+def parse_date(day: int | None, month: int, year: int) -> dt.date | None:
+    """A calendar date through dateparser; None when it does not exist (31 février)."""
+    from dateparser.conf import Settings  # noqa: F401  (imported for its side effect on settings)
+
+    text = f"{day} {_FR_MONTHS[month - 1]} {year}" if day else f"{_FR_MONTHS[month - 1]} {year}"
+    data = _dateparser().get_date_data(text)
+    if data is None or data.date_obj is None:
+        return None
+    d = data.date_obj.date()
+    if d.year != year or d.month != month or (day and d.day != day):
+        return None
+    return d if day else d.replace(day=1)
+
+
+_FR_MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+              "octobre", "novembre", "décembre"]
+
+
+def _day(s: str) -> int:
+    s = s.lower()
+    return 1 if s in ("premier", "1er") else int(s)
+
+
+def find_dateline(text: str, g: DateGrammar | None = None, head_chars: int = 600) -> DatelineMatch | None:
+    """The news-agency opening (`Tiznit, 12 mai 2021 (MAP) -`) or an issue line (`Rabat, le 3 mars 2022`)."""
+    g = g or grammar()
+    head = text[:head_chars]
+    m = g.dateline.search(head)
+    if m is not None:
+        d = _dmy_value(m, g)
+        return DatelineMatch(m.group(0).strip(), m.start() + len(m.group(0)) - len(m.group(0).lstrip()),
+                             m.end(), m.group("place").strip(), m.start("place"), d, m.start("date"),
+                             m.end("date"), m.group("agency"), "dateline.agency")
+    m = g.dateline_nodate.search(head)
+    if m is not None and m.start() < 300:
+        return DatelineMatch(m.group(0).strip(), m.start("place"), m.end(), m.group("place").strip(),
+                             m.start("place"), None, None, None, m.group("agency"), "dateline.agency_nodate")
+    return None
+
+
+def find_issue_line(text: str, g: DateGrammar | None = None) -> DatelineMatch | None:
+    """A line that is only `Place, le D mois YYYY`: the date the text says it was issued."""
+    g = g or grammar()
+    for m in g.issue_line.finditer(text):
+        place = m.group("place").strip()
+        if g.title_label.fullmatch(place):
+            continue
+        d = _dmy_value(m, g)
+        if d is None:
+            continue
+        return DatelineMatch(m.group(0).strip(), m.start("place"), m.end("date"), place, m.start("place"), d,
+                             m.start("date"), m.end("date"), None, "dateline.issue_line")
+    return None
+
+
+def _dmy_value(m: re.Match[str], g: DateGrammar) -> dt.date | None:
+    try:
+        return parse_date(_day(m.group("day")), g.month_number(m.group("month")), int(m.group("year")))
+    except ValueError:
+        return None
+
+
+def find_dates(text: str, default_year: int | None = None, blocked: list[tuple[int, int]] | None = None,
+               g: DateGrammar | None = None) -> list[DateMatch]:
+    """Every explicit date, in text order; the most specific reading of each stretch wins.
+
+    `blocked` are character ranges (amounts, phone numbers) where no date may start.
+    A day and month without a year take `default_year` (the dateline's), or are skipped.
+    """
+    g = g or grammar()
+    taken: list[tuple[int, int]] = list(blocked or [])
+    out: list[DateMatch] = []
+
+    def free(s: int, e: int) -> bool:
+        return all(e <= a or s >= b for a, b in taken)
+
+    def add(m: re.Match[str], value: dt.date | None, gran: str, rule: str, s: int | None = None) -> None:
+        start = m.start() if s is None else s
+        if value is None or not free(start, m.end()):
+            return
+        text_ = text[start : m.end()]
+        lead = len(text_) - len(text_.lstrip())
+        out.append(DateMatch(text_.strip(), start + lead, start + lead + len(text_.strip()), value, gran, rule))
+        taken.append((start, m.end()))
+
+    for m in g.day_month_year.finditer(text):
+        add(m, _dmy_value(m, g), "day", "date.day_month_year")
+    for m in g.first_day.finditer(text):
+        year = int(m.group("year")) if m.group("year") else default_year
+        if year:
+            add(m, parse_date(1, g.month_number(m.group("month")), year), "day", "date.first_day")
+    for m in g.numeric.finditer(text):
+        try:
+            add(m, dt.date(int(m.group("year")), int(m.group("month")), int(m.group("day"))), "day",
+                "date.numeric")
+        except ValueError:
+            continue
+    for m in g.month_year.finditer(text):
+        add(m, parse_date(None, g.month_number(m.group("month")), int(m.group("year"))), "month",
+            "date.month_year", s=m.start("month") if not m.group(0)[:1].isalpha() else m.start())
+    if default_year:
+        for m in g.day_month.finditer(text):
+            try:
+                add(m, parse_date(_day(m.group("day")), g.month_number(m.group("month")), default_year),
+                    "day", "date.day_month")
+            except ValueError:
+                continue
+    for m in g.year.finditer(text):
+        y = int(m.group("year"))
+        if not (YEAR_MIN <= y <= YEAR_MAX):
+            continue
+        if g.year_blocker.search(text, max(0, m.start() - 25), m.start()):
+            continue
+        add(m, dt.date(y, 1, 1), "year", "date.year")
+    out.sort(key=lambda d: d.start)
+    return out

@@ -1,0 +1,50 @@
+"""Building the spaCy pipeline once per process: the French model plus the project's components."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+import spacy
+from spacy.language import Language
+
+from . import components  # noqa: F401  (registers the factories)
+from .errors import ExtractorError
+
+DEFAULT_MODEL = "fr_core_news_md"
+
+COMPONENTS: tuple[str, ...] = (
+    "communique_header",
+    "communique_amounts",
+    "communique_dates",
+)
+"""The project's components, in pipeline order (later ones read earlier ones' span groups)."""
+
+FAST_DISABLED = ("parser",)
+"""Model components `fast=True` leaves out; the sentence recogniser takes the parser's place."""
+
+
+@lru_cache(maxsize=4)
+def load_pipeline(model: str = DEFAULT_MODEL, fast: bool = False,
+                  config: tuple[tuple[str, tuple[tuple[str, Any], ...]], ...] = ()) -> Language:
+    """The `nlp` object: model + components, built once per process for each argument set.
+
+    `config` overrides component options as ((component, ((key, value), ...)), ...).
+    """
+    try:
+        nlp = spacy.load(model, exclude=list(FAST_DISABLED) if fast else [])
+    except OSError as e:
+        raise ExtractorError(
+            f"spaCy model {model!r} is not installed; install the project (pip install -e .) "
+            f"which declares it as a dependency"
+        ) from e
+    if fast and "senter" in nlp.disabled:
+        nlp.enable_pipe("senter")
+    overrides = {name: dict(opts) for name, opts in config}
+    for name in COMPONENTS:
+        nlp.add_pipe(name, config=overrides.get(name, {}))
+    return nlp
+
+
+def model_name(nlp: Language) -> str:
+    return f"{nlp.meta.get('lang', 'fr')}_{nlp.meta.get('name', '?')}-{nlp.meta.get('version', '?')}"
