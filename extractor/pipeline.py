@@ -17,6 +17,11 @@ COMPONENTS: tuple[str, ...] = (
     "communique_header",
     "communique_amounts",
     "communique_dates",
+    "communique_organizations",
+    "communique_places",
+    "communique_beneficiaries",
+    "communique_quantities",
+    "communique_allocations",
 )
 """The project's components, in pipeline order (later ones read earlier ones' span groups)."""
 

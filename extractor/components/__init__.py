@@ -4,6 +4,6 @@ Importing this package registers every factory with spaCy. A component that cont
 record fields has an `export(doc) -> dict` method; `extractor.build` merges those dicts.
 """
 
-from . import amounts, dates, header
+from . import allocations, amounts, beneficiaries, dates, header, organizations, places, quantities  # noqa: F401
 
-__all__ = ["amounts", "dates", "header"]
+__all__ = ["allocations", "amounts", "beneficiaries", "dates", "header", "organizations", "places", "quantities"]

@@ -1,0 +1,22 @@
+"""Small text helpers shared by components: folding for comparison."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_APOS_HYPHEN = re.compile(r"[’'`\-‐–—]")
+_WS = re.compile(r"\s+")
+
+
+def fold(s: str | None) -> str:
+    """Lower case, accents removed, apostrophes and hyphens as spaces, white space collapsed.
+
+    The contract's folding (spec section 3): two names are the same when their folds are equal.
+    """
+    if not s:
+        return ""
+    s = unicodedata.normalize("NFKD", str(s))
+    s = "".join(c for c in s if not unicodedata.combining(c)).lower()
+    s = _APOS_HYPHEN.sub(" ", s)
+    return _WS.sub(" ", s).strip()
