@@ -4,6 +4,6 @@ Importing this package registers every factory with spaCy. A component that cont
 record fields has an `export(doc) -> dict` method; `extractor.build` merges those dicts.
 """
 
-from . import allocations, amounts, beneficiaries, dates, header, organizations, places, quantities  # noqa: F401
+from . import allocations, amounts, beneficiaries, dates, header, organizations, places, quantities
 
 __all__ = ["allocations", "amounts", "beneficiaries", "dates", "header", "organizations", "places", "quantities"]
