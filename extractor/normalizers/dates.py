@@ -205,7 +205,10 @@ def find_dates(text: str, default_year: int | None = None, blocked: list[tuple[i
 
     def add(m: re.Match[str], value: dt.date | None, gran: str, rule: str, s: int | None = None) -> None:
         start = m.start() if s is None else s
-        if value is None or not free(start, m.end()):
+        if not free(start, m.end()):
+            return
+        if value is None:  # an impossible date (31 février) is no date, and no month or year either
+            taken.append((start, m.end()))
             return
         text_ = text[start : m.end()]
         lead = len(text_) - len(text_.lstrip())

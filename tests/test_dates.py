@@ -1,0 +1,100 @@
+"""Dates: dateline, issue line, every explicit date with granularity, and negatives."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from extractor.normalizers.dates import find_dateline, find_dates, find_issue_line
+
+D = dt.date
+
+DATE_CASES = [
+    ("day-month-year", "Le projet a été lancé le 21 septembre 2021 au siège.", None, [(D(2021, 9, 21), "day")]),
+    ("weekday-and-day", "Ce bilan a été présenté le vendredi 5 juillet 2024 à Tata.", None, [(D(2024, 7, 5), "day")]),
+    ("premier", "à compter du 1er janvier 2025", None, [(D(2025, 1, 1), "day")]),
+    ("month-year", "les travaux démarreront en septembre 2023", None, [(D(2023, 9, 1), "month")]),
+    ("fin-month-year", "livraison prévue fin mars 2024", None, [(D(2024, 3, 1), "month")]),
+    ("year-alone", "Depuis 2019, la province a investi", None, [(D(2019, 1, 1), "year")]),
+    ("year-range-dash", "Au titre de la période 2023-2025, une tranche", None,
+     [(D(2023, 1, 1), "year"), (D(2025, 1, 1), "year")]),
+    ("year-range-entre", "entre 2022 et 2025", None, [(D(2022, 1, 1), "year"), (D(2025, 1, 1), "year")]),
+    ("day-month-takes-dateline-year", "l'appel reste ouvert jusqu'au 31 mars.", 2022, [(D(2022, 3, 31), "day")]),
+    ("day-month-without-year-skipped", "l'appel reste ouvert jusqu'au 31 mars.", None, []),
+    ("numeric", "signée le 14/11/2022 à Safi", None, [(D(2022, 11, 14), "day")]),
+    ("accent-less-month", "le 6 fevrier 2023", None, [(D(2023, 2, 6), "day")]),
+    ("year-followed-by-comma", "depuis son lancement en 2017, près de", None, [(D(2017, 1, 1), "year")]),
+]
+
+NEGATIVE_CASES = [
+    ("weekday-alone", "réuni mardi en session ordinaire"),
+    ("hijri-year", "Opération Ramadan 1444 au profit des ménages"),
+    ("law-number", "en application de la loi 65-15 et du décret n° 2018"),
+    ("thousands-count", "au profit de 2.400 personnes"),
+    ("phone", "Tél. : 05 28 87 20 14"),
+    ("percent", "un taux de 71%"),
+    ("invalid-day", "le 31 février 2023"),
+]
+
+
+@pytest.mark.parametrize("text,year,expected", [pytest.param(t, y, e, id=i) for i, t, y, e in DATE_CASES])
+def test_dates_explicit_with_granularity(text: str, year: int | None, expected: list) -> None:
+    found = find_dates(text, default_year=year)
+    assert [(d.value, d.granularity) for d in found] == expected
+    for d in found:
+        assert text[d.start : d.end] == d.text
+
+
+@pytest.mark.parametrize("text", [pytest.param(t, id=i) for i, t in NEGATIVE_CASES])
+def test_dates_negatives(text: str) -> None:
+    assert find_dates(text, default_year=2023) == []
+
+
+def test_dates_blocked_ranges_are_respected() -> None:
+    text = "un budget de 2022 DH en 2022"
+    found = find_dates(text, blocked=[(13, 20)])
+    assert [(d.start, d.value.year) for d in found] == [(24, 2022)]
+
+
+@pytest.mark.parametrize(
+    "text,place,date,agency",
+    [
+        pytest.param("Tiznit, 12 mai 2021 (MAP) - Le comité a validé", "Tiznit", D(2021, 5, 12), "MAP", id="map"),
+        pytest.param("Beni Mellal, 15 mars 2021 (MAP) – La région", "Beni Mellal", D(2021, 3, 15), "MAP",
+                     id="two-word-place-en-dash"),
+        pytest.param("Titre du jour\n\nLaâyoune, 28 mars 2023 (MAP) - Pas moins", "Laâyoune", D(2023, 3, 28), "MAP",
+                     id="after-headline"),
+        pytest.param("Rabat, le 1er juin 2020 (MAP) - Un accord", "Rabat", D(2020, 6, 1), "MAP", id="premier-le"),
+    ],
+)
+def test_dates_dateline(text: str, place: str, date: dt.date, agency: str) -> None:
+    dl = find_dateline(text)
+    assert dl is not None
+    assert (dl.place, dl.date, dl.agency) == (place, date, agency)
+    assert text[dl.start : dl.end] == dl.text
+
+
+def test_dates_issue_line_gives_document_date() -> None:
+    text = "COMMUNIQUÉ DE PRESSE\n\nEl Kelâa des Sraghna, le 3 mars 2022\n\nLa province annonce le lancement."
+    assert find_dateline(text) is None
+    il = find_issue_line(text)
+    assert il is not None and il.date == D(2022, 3, 3) and il.place == "El Kelâa des Sraghna"
+
+
+def test_dates_record_document_date_and_distinct_values(nlp) -> None:
+    from extractor.build import build_record
+
+    text = ("Azrou, 4 avril 2022 (MAP) - Le comité a approuvé, le 2 avril, un programme 2022-2024 "
+            "doté de 3 MDH. En 2022, 2.000 familles en bénéficieront.")
+    rec = build_record(nlp(text), nlp, id="t", source="t")
+    assert rec.date == D(2022, 4, 4)
+    assert rec.dateline is not None and rec.dateline.agency == "MAP" and rec.dateline.place == "Azrou"
+    values = [(d.value, d.granularity) for d in rec.dates]
+    assert values == [(D(2022, 4, 4), "day"), (D(2022, 4, 2), "day"), (D(2022, 1, 1), "year"),
+                      (D(2024, 1, 1), "year")]
+
+
+def test_dates_year_before_plural_noun_is_a_count(nlp) -> None:
+    doc = nlp("La commune accueille 2000 familles depuis 2015.")
+    assert [s._.date.value.year for s in doc.spans["dates"]] == [2015]
