@@ -164,6 +164,8 @@ class ExtractorInfo(_Model):
     version: str
     model: str
     patterns_sha256: str
+    fingerprint: str | None = Field(
+        default=None, description="digest of extractor code + patterns + model + fast flag (re-runs skip on it)")
 
 
 class Communique(_Model):
