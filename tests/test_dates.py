@@ -98,3 +98,23 @@ def test_dates_record_document_date_and_distinct_values(nlp) -> None:
 def test_dates_year_before_plural_noun_is_a_count(nlp) -> None:
     doc = nlp("La commune accueille 2000 familles depuis 2015.")
     assert [s._.date.value.year for s in doc.spans["dates"]] == [2015]
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        pytest.param("se tiendra du 27 au 30 octobre 2022 à Erfoud", [D(2022, 10, 27), D(2022, 10, 30)], id="du-au"),
+        pytest.param("les 3 et 4 juin 2021", [D(2021, 6, 3), D(2021, 6, 4)], id="les-et"),
+        pytest.param("du 1er au 5 mai 2020", [D(2020, 5, 1), D(2020, 5, 5)], id="premier-au"),
+    ],
+)
+def test_dates_day_spans_give_both_days(text: str, expected: list) -> None:
+    found = find_dates(text)
+    assert [d.value for d in found] == expected
+    assert all(text[d.start : d.end] == d.text for d in found)
+
+
+def test_dates_dateline_without_agency() -> None:
+    text = "Oujda, le 14 juin 2022 – Réuni au siège de la wilaya, le comité a validé"
+    dl = find_dateline(text)
+    assert dl is not None and (dl.place, dl.date, dl.agency) == ("Oujda", D(2022, 6, 14), None)

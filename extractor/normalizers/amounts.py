@@ -87,7 +87,7 @@ class AmountGrammar:
             re.IGNORECASE,
         )
         qual = _alt(by["QUALIFIER"], "q")
-        self.qual_before = re.compile(rf"(?<![\w'’])(?:{qual}){_WS}*$", re.IGNORECASE)
+        self.qual_before = re.compile(rf"(?<!\w)(?:{qual}){_WS}*$", re.IGNORECASE)
         qual_after = _alt(by["QUALIFIER_AFTER"], "q")
         self.qual_after = re.compile(rf"^{_WS}*(?:{qual_after})(?!\w)", re.IGNORECASE)
         self.ranges = []

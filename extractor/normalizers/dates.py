@@ -77,6 +77,9 @@ class DateGrammar:
             rf"(?:{_WS}+(?P<year>(?:19|20)\d{{2}})(?!\d))?",
             re.I,
         )
+        self.day_span = re.compile(
+            rf"(?<![\w])(?:du|entre|les)?{_WS}*(?P<day1>[0-3]?\d)(?:er)?{_WS}*(?:au|et|-|–|à){_WS}*{self.dmy}",
+            re.I)
         self.day_month = re.compile(
             rf"(?<![\w]){day}{_WS}+(?P<month>{month})(?![\w])(?!{_WS}+\d)", re.I)
         self.month_year = re.compile(
@@ -94,6 +97,8 @@ class DateGrammar:
             rf"\({_WS}*(?P<agency>{agency}){_WS}*\){_WS}*[-–—:]+",
             re.M,
         )
+        self.dateline_noagency = re.compile(
+            rf"^{_WS}*{place}{_WS}*,{_WS}*(?P<date>{self.dmy}){_WS}*[-–—]+{_WS}*(?=\w)", re.M)
         self.dateline_nodate = re.compile(
             rf"^{_WS}*{place}{_WS}*\({_WS}*(?P<agency>{agency}){_WS}*\){_WS}*[-–—:]+", re.M)
         self.issue_line = re.compile(
@@ -160,6 +165,11 @@ def find_dateline(text: str, g: DateGrammar | None = None, head_chars: int = 600
         return DatelineMatch(m.group(0).strip(), m.start() + len(m.group(0)) - len(m.group(0).lstrip()),
                              m.end(), m.group("place").strip(), m.start("place"), d, m.start("date"),
                              m.end("date"), m.group("agency"), "dateline.agency")
+    m = g.dateline_noagency.search(head)
+    if m is not None:
+        return DatelineMatch(m.group(0).strip(), m.start("place"), m.end("date"), m.group("place").strip(),
+                             m.start("place"), _dmy_value(m, g), m.start("date"), m.end("date"), None,
+                             "dateline.no_agency")
     m = g.dateline_nodate.search(head)
     if m is not None and m.start() < 300:
         return DatelineMatch(m.group(0).strip(), m.start("place"), m.end(), m.group("place").strip(),
@@ -215,6 +225,18 @@ def find_dates(text: str, default_year: int | None = None, blocked: list[tuple[i
         out.append(DateMatch(text_.strip(), start + lead, start + lead + len(text_.strip()), value, gran, rule))
         taken.append((start, m.end()))
 
+    for m in g.day_span.finditer(text):
+        last = _dmy_value(m, g)
+        if last is None or not free(m.start("day1"), m.end()):
+            continue
+        try:
+            first = parse_date(int(m.group("day1")), last.month, last.year)
+        except ValueError:
+            first = None
+        if first is not None and first < last:
+            s1 = m.start("day1")
+            out.append(DateMatch(m.group("day1"), s1, m.end("day1"), first, "day", "date.day_span_first"))
+            taken.append((s1, m.end("day1")))
     for m in g.day_month_year.finditer(text):
         add(m, _dmy_value(m, g), "day", "date.day_month_year")
     for m in g.first_day.finditer(text):
