@@ -47,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
 
     sub.add_parser("schema", help="print the JSON Schema of a record")
+    _eval_parsers(sub)
     return p
 
 
@@ -76,7 +77,83 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"extract": cmd_extract, "schema": cmd_schema}
+def _eval_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """`eval` and `annotations`: scoring against gold sets, doccano / Label Studio interop."""
+    ev = sub.add_parser("eval", help="score the extractor (or given records) against gold folders")
+    ev.add_argument("gold_dirs", nargs="+", metavar="GOLD_DIR", help="folders of NAME.txt + NAME.gold.json")
+    ev.add_argument("--records", help="score this records.jsonl instead of extracting the gold texts")
+    ev.add_argument("--json", metavar="FILE", help="write {field: {p, r, f1, tp, fp, fn}} to FILE")
+    ev.add_argument("--per-doc", action="store_true", help="what each document missed and added, value by value")
+    ev.add_argument("--update-thresholds", metavar="FILE",
+                    help="raise (never lower) this gold set's F1 floors in FILE (e.g. tests/thresholds.json)")
+    ev.add_argument("--model", default=DEFAULT_MODEL, help="spaCy French pipeline package")
+    ev.add_argument("--fast", action="store_true", help="skip the dependency parser")
+    ev.add_argument("--workers", type=int, default=1, help="worker processes for the extraction")
+
+    an = sub.add_parser("annotations", help="doccano / Label Studio span annotations <-> gold files and records")
+    an_sub = an.add_subparsers(dest="annotations_command", required=True)
+    imp = an_sub.add_parser("import", help="annotation export -> NAME.txt + NAME.gold.json pairs")
+    imp.add_argument("file", metavar="FILE", help="doccano JSONL or Label Studio JSON export")
+    imp.add_argument("--from", dest="tool", required=True, choices=["doccano", "labelstudio"])
+    imp.add_argument("-o", "--output", required=True, help="folder for the text + gold pairs")
+    imp.add_argument("--fields", help="comma-separated gold fields to write (default: see docs/annotations.md)")
+    imp.add_argument("--predictions", action="store_true",
+                     help="Label Studio: use a task's prediction when it has no annotation")
+    exp = an_sub.add_parser("export", help="records -> pre-annotations to correct in doccano / Label Studio")
+    exp.add_argument("records", metavar="RECORDS.jsonl")
+    exp.add_argument("--to", dest="tool", required=True, choices=["doccano", "labelstudio"])
+    exp.add_argument("-o", "--output", required=True, help="file to write (JSONL for doccano, JSON for Label Studio)")
+    exp.add_argument("--texts", metavar="DIR", help="read ID.txt here instead of each record's source path")
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from . import scoring
+
+    missing_dirs = [d for d in args.gold_dirs if not Path(d).is_dir()]
+    if missing_dirs:
+        print(f"communique: no such gold folder: {', '.join(missing_dirs)}", file=sys.stderr)
+        return 2
+    if args.update_thresholds and len(args.gold_dirs) != 1:
+        print("communique: --update-thresholds takes one gold folder at a time", file=sys.stderr)
+        return 2
+    golds = scoring.load_gold(args.gold_dirs)
+    if args.records:
+        records = scoring.load_records(args.records)
+    else:
+        records, failures = scoring.extract_gold_set(args.gold_dirs, workers=max(1, args.workers),
+                                                     model=args.model, fast=args.fast)
+        for f in failures:
+            print(f"communique: failed: {f}", file=sys.stderr)
+    report = scoring.evaluate(golds, records)
+    if args.per_doc:
+        print(report.per_doc())
+    print(report.table())
+    if args.json:
+        Path(args.json).write_text(json.dumps(report.as_json(), indent=1) + "\n", encoding="utf-8")
+    if args.update_thresholds:
+        name = scoring.threshold_set_name(args.gold_dirs[0], args.update_thresholds)
+        floors = scoring.update_thresholds(args.update_thresholds, name, report)
+        print(f"communique: floors of {name!r} in {args.update_thresholds}: "
+              + ", ".join(f"{k}={v:.2f}" for k, v in floors.items()), file=sys.stderr)
+    return 0
+
+
+def cmd_annotations(args: argparse.Namespace) -> int:
+    from . import annotations
+
+    if args.annotations_command == "import":
+        fields = [f.strip() for f in args.fields.split(",") if f.strip()] if args.fields else None
+        result = annotations.import_file(args.file, args.tool, args.output, fields=fields,
+                                         use_predictions=args.predictions)
+    else:
+        result = annotations.export_file(args.records, args.tool, args.output, texts_dir=args.texts)
+    for w in result.warnings:
+        print(f"communique: {w}", file=sys.stderr)
+    print(f"communique: {result.line()}", file=sys.stderr)
+    return 1 if result.failed else 0
+
+
+COMMANDS = {"extract": cmd_extract, "schema": cmd_schema, "eval": cmd_eval, "annotations": cmd_annotations}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
