@@ -118,3 +118,8 @@ def test_dates_dateline_without_agency() -> None:
     text = "Oujda, le 14 juin 2022 – Réuni au siège de la wilaya, le comité a validé"
     dl = find_dateline(text)
     assert dl is not None and (dl.place, dl.date, dl.agency) == ("Oujda", D(2022, 6, 14), None)
+
+
+def test_dates_day_span_without_year_takes_default_year() -> None:
+    found = find_dates("organisée du 5 au 8 octobre dans les communes", default_year=2020)
+    assert [d.value for d in found] == [D(2020, 10, 5), D(2020, 10, 8)]

@@ -87,7 +87,9 @@ class AmountGrammar:
             re.IGNORECASE,
         )
         qual = _alt(by["QUALIFIER"], "q")
-        self.qual_before = re.compile(rf"(?<!\w)(?:{qual}){_WS}*$", re.IGNORECASE)
+        # a participle may stand between cue and number: `approximativement évalué à 38 MDH`
+        bridge = rf"(?:{_WS}+(?:évalué|estimé|chiffré|fixé|porté|arrêté)e?s?{_WS}+à)?"
+        self.qual_before = re.compile(rf"(?<!\w)(?:{qual}){bridge}{_WS}*$", re.IGNORECASE)
         qual_after = _alt(by["QUALIFIER_AFTER"], "q")
         self.qual_after = re.compile(rf"^{_WS}*(?:{qual_after})(?!\w)", re.IGNORECASE)
         self.ranges = []

@@ -78,7 +78,8 @@ class DateGrammar:
             re.I,
         )
         self.day_span = re.compile(
-            rf"(?<![\w])(?:du|entre|les)?{_WS}*(?P<day1>[0-3]?\d)(?:er)?{_WS}*(?:au|et|-|–|à){_WS}*{self.dmy}",
+            rf"(?<![\w])(?:du|entre|les)?{_WS}*(?P<day1>[0-3]?\d)(?:er)?{_WS}*(?:au|et|-|–|à){_WS}*"
+            rf"(?:(?:{weekday}){_WS}+)?{day}{_WS}+(?P<month>{month})(?:{_WS}+{year})?(?![\w])",
             re.I)
         self.day_month = re.compile(
             rf"(?<![\w]){day}{_WS}+(?P<month>{month})(?![\w])(?!{_WS}+\d)", re.I)
@@ -226,7 +227,10 @@ def find_dates(text: str, default_year: int | None = None, blocked: list[tuple[i
         taken.append((start, m.end()))
 
     for m in g.day_span.finditer(text):
-        last = _dmy_value(m, g)
+        if m.group("year") is None and default_year is None:
+            continue
+        year = int(m.group("year") or default_year or 0)
+        last = parse_date(_day(m.group("day")), g.month_number(m.group("month")), year)
         if last is None or not free(m.start("day1"), m.end()):
             continue
         try:

@@ -1,0 +1,224 @@
+"""Cue lexicon and text helpers for linking amounts to who gives them, where and for what.
+
+The cues (funding verbs and nouns, price and salary nouns, agent and partnership phrases, list
+bullets, ...) live in `patterns/allocations.jsonl`; this module validates and compiles them once
+per process and offers small pure functions over the raw text, so offsets stay exact.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..errors import PatternError
+from ..patterns import Rule, load_jsonl
+
+ALLOCATIONS_FILE = "allocations.jsonl"
+
+LABELS = frozenset({
+    "GIVEN", "NOT_GIVEN", "NOT_GIVEN_AFTER", "RESTATEMENT", "PART", "AGENT_AFTER", "ISSUER_BEFORE",
+    "PARTNER_BEFORE", "RECIPIENT_AFTER", "ARTICLE", "PLACE_EXCLUDE_BEFORE", "GENERIC_PLACE", "PURPOSE",
+    "PROGRAMME", "BULLET", "LIST_INTRO",
+})
+PLACE_TYPES = frozenset({"country", "region", "province", "prefecture", "commune", "city", "district",
+                         "douar", "other"})
+
+_FLAGS = re.IGNORECASE | re.MULTILINE
+
+
+class AllocationRule(Rule):
+    """A line of `allocations.jsonl`: the common rule keys plus the place type of a GENERIC_PLACE."""
+
+    pattern: str
+    type: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """A compiled rule: its id, label and regex."""
+
+    id: str
+    label: str
+    regex: re.Pattern[str]
+    type: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CueHit:
+    """Where a cue fired in the text."""
+
+    id: str
+    start: int
+    end: int
+    type: str | None = None
+
+
+class AllocationCues:
+    """The compiled lexicon: one combined regex per label, each alternative named after its rule."""
+
+    def __init__(self, rules: tuple[AllocationRule, ...], source: str = ALLOCATIONS_FILE) -> None:
+        by: dict[str, list[AllocationRule]] = {label: [] for label in LABELS}
+        for r in rules:
+            if r.label not in LABELS:
+                raise PatternError(source, f"rule {r.id!r}: unknown label {r.label!r}")
+            if r.label == "GENERIC_PLACE" and r.type not in PLACE_TYPES:
+                raise PatternError(source, f"rule {r.id!r}: a GENERIC_PLACE rule needs a place 'type'")
+            try:
+                re.compile(r.pattern)
+            except re.error as e:
+                raise PatternError(source, f"rule {r.id!r}: bad regex: {e}") from None
+            by[r.label].append(r)
+        self.rules = by
+        self.cues: dict[str, tuple[Cue, ...]] = {
+            label: tuple(Cue(r.id, label, re.compile(r.pattern, _FLAGS), r.type) for r in rs)
+            for label, rs in by.items()
+        }
+        article = "|".join(f"(?:{r.pattern})" for r in by["ARTICLE"]) or ""
+        self.article = f"(?:{article})?" if article else ""
+        # cues read right before a mention: `<cue><article>` anchored at the end of the window
+        self._before: dict[str, tuple[Cue, ...]] = {
+            label: tuple(Cue(r.id, label, re.compile(rf"(?:{r.pattern})\s*{self.article}\s*$", _FLAGS))
+                         for r in by[label])
+            for label in ("ISSUER_BEFORE", "PARTNER_BEFORE")
+        }
+        self._agent = tuple(Cue(r.id, "AGENT_AFTER", re.compile(rf"(?:{r.pattern.rstrip('$')})\s*{self.article}\s*$",
+                                                               _FLAGS))
+                            for r in by["AGENT_AFTER"])
+        self._gap = tuple(Cue(r.id, "RESTATEMENT", re.compile(r.pattern, _FLAGS)) for r in by["RESTATEMENT"])
+
+    # -- single-purpose queries ------------------------------------------------------------------
+
+    def first(self, label: str, text: str) -> CueHit | None:
+        """The first hit of any rule of `label` in `text` (earliest start, then rule order)."""
+        best: CueHit | None = None
+        for c in self.cues[label]:
+            m = c.regex.search(text)
+            if m and (best is None or m.start() < best.start):
+                best = CueHit(c.id, m.start(), m.end(), c.type)
+        return best
+
+    def last(self, label: str, text: str) -> CueHit | None:
+        """The hit of `label` that ends last in `text`."""
+        best: CueHit | None = None
+        for c in self.cues[label]:
+            for m in c.regex.finditer(text):
+                if best is None or m.end() > best.end:
+                    best = CueHit(c.id, m.start(), m.end(), c.type)
+        return best
+
+    def all(self, label: str, text: str) -> list[CueHit]:
+        """Every hit of `label`, in text order."""
+        hits = [CueHit(c.id, m.start(), m.end(), c.type) for c in self.cues[label] for m in c.regex.finditer(text)]
+        return sorted(hits, key=lambda h: (h.start, -h.end))
+
+    def ends_with(self, label: str, text: str) -> str | None:
+        """Id of a rule of `label` (ISSUER_BEFORE, PARTNER_BEFORE, PART, ...) that ends `text`."""
+        cues = self._before.get(label) or self.cues[label]
+        for c in cues:
+            if c.regex.search(text):
+                return c.id
+        return None
+
+    def agent_before(self, text: str) -> str | None:
+        """Id of the AGENT_AFTER rule when `text` (amount end .. organisation start) is an agent phrase."""
+        for c in self._agent:
+            if c.regex.match(text):
+                return c.id
+        return None
+
+    def restatement(self, gap: str) -> str | None:
+        """Id of the RESTATEMENT rule when the whole gap between two amounts is a restatement."""
+        for c in self._gap:
+            if c.regex.fullmatch(gap):
+                return c.id
+        return None
+
+    def starts_with(self, label: str, text: str) -> str | None:
+        """Id of a rule of `label` (anchored with `^`) that matches at the start of `text`."""
+        for c in self.cues[label]:
+            if c.regex.match(text):
+                return c.id
+        return None
+
+    def given(self, before: str, after: str) -> tuple[bool, str | None]:
+        """Is a sum money given? The nearest GIVEN/NOT_GIVEN cue before it decides; default yes."""
+        rid = self.starts_with("NOT_GIVEN_AFTER", after)
+        if rid:
+            return False, rid
+        neg = self.last("NOT_GIVEN", before)
+        pos = self.last("GIVEN", before)
+        if neg and (pos is None or neg.end > pos.end):
+            return False, neg.id
+        return True, pos.id if pos else None
+
+
+@lru_cache(maxsize=8)
+def cues(patterns: str = ALLOCATIONS_FILE) -> AllocationCues:
+    """The compiled lexicon for one pattern file, built once per process."""
+    return AllocationCues(load_jsonl(patterns, AllocationRule), patterns)
+
+
+# -- text helpers ---------------------------------------------------------------------------------
+
+_CLAUSE_END = re.compile(r"[,;.:()\n]|\s(?:et|ainsi\s+que|tandis\s+qu|alors\s+qu|dont|dans\s+le\s+cadre|au\s+profit)\b",
+                         re.IGNORECASE)
+_TRIM = " \t\n,;:.-–«»\"'’("
+
+
+def phrase_after(text: str, start: int, limit: int, max_chars: int = 160) -> tuple[int, int] | None:
+    """The phrase that starts at `start` and runs to the next clause boundary (at most `limit`)."""
+    end = min(limit, start + max_chars)
+    m = _CLAUSE_END.search(text, start, end)
+    stop = m.start() if m else end
+    while start < stop and text[start] in _TRIM:
+        start += 1
+    while stop > start and text[stop - 1] in _TRIM:
+        stop -= 1
+    return (start, stop) if stop - start >= 3 else None
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """A statement an amount is read in: a sentence, or a list item with its introducing line."""
+
+    start: int
+    end: int
+    intro: tuple[int, int] | None = None
+    item: bool = False
+
+
+def line_units(text: str, c: AllocationCues) -> tuple[list[tuple[int, int]], dict[int, tuple[int, int]]]:
+    """Bullet items (start, end of each item line) and, per item start, its introducing line span."""
+    items: list[tuple[int, int]] = []
+    intro_of: dict[int, tuple[int, int]] = {}
+    pos = 0
+    current_intro: tuple[int, int] | None = None
+    prev_line: tuple[int, int] | None = None
+    for raw in text.split("\n"):
+        s, e = pos, pos + len(raw)
+        pos = e + 1
+        if not raw.strip():
+            continue
+        if c.starts_with("BULLET", raw):
+            if current_intro is None and prev_line is not None:
+                ps, pe = prev_line
+                if c.first("LIST_INTRO", text[ps:pe]):
+                    current_intro = prev_line
+            lead = len(raw) - len(raw.lstrip())
+            items.append((s + lead, e))
+            if current_intro is not None:
+                intro_of[s + lead] = current_intro
+        else:
+            current_intro = None
+            prev_line = (s, e)
+    return items, intro_of
+
+
+def strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """`start, end` without surrounding white space."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end

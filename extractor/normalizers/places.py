@@ -1,0 +1,137 @@
+"""Find place-name candidates in French text: trigger phrases, coordinated lists, guards.
+
+Everything is read from `patterns/places/triggers.jsonl`: the words that announce a place and
+give its type (`province de`, `des communes de X, de Y et de Z`), the shape of a name, and the
+head nouns of organisation and facility names (a place inside those is no place). Matching runs
+on the raw text, so offsets are exact.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..errors import PatternError
+from ..patterns import Rule, load_jsonl
+from ..records import PlaceType
+
+TRIGGERS_FILE = "places/triggers.jsonl"
+LABELS = {"NAME_WORD", "NAME_JOINER", "LIST_SEP", "TRIGGER", "POST_TRIGGER", "ORG_HEAD", "FACILITY_HEAD",
+          "NAME_STOP"}
+_SINGLE = {"NAME_WORD", "NAME_JOINER", "LIST_SEP", "NAME_STOP"}
+MAX_NAME_WORDS = 6
+_QUOTE_CLOSE = re.compile(r"^\s*[»\"”]")
+
+
+class PlaceRule(Rule):
+    """A line of `places/triggers.jsonl`: the common rule keys plus what a trigger says."""
+
+    pattern: str
+    type: PlaceType | None = None
+    list: bool = False
+    weak: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A place name found in the text: exact offsets, the type its context gives, the rule."""
+
+    text: str
+    start: int
+    end: int
+    type: str
+    rule: str
+    weak: bool = False
+
+
+class PlaceGrammar:
+    """Compiled regexes for one places rule file."""
+
+    def __init__(self, rules: tuple[PlaceRule, ...], source: str = TRIGGERS_FILE) -> None:
+        by: dict[str, list[PlaceRule]] = {label: [] for label in LABELS}
+        for r in rules:
+            if r.label not in LABELS:
+                raise PatternError(source, f"rule {r.id!r}: unknown label {r.label!r}")
+            if r.label in ("TRIGGER", "POST_TRIGGER") and r.type is None:
+                raise PatternError(source, f"rule {r.id!r}: a {r.label} rule needs 'type'")
+            try:
+                re.compile(r.pattern)
+            except re.error as e:
+                raise PatternError(source, f"rule {r.id!r}: bad regex: {e}") from None
+            by[r.label].append(r)
+        for label in _SINGLE:
+            if len(by[label]) != 1:
+                raise PatternError(source, f"exactly one {label} rule is needed, found {len(by[label])}")
+        self.by = by
+        word = by["NAME_WORD"][0].pattern
+        joiner = by["NAME_JOINER"][0].pattern
+        ws = r"[ \u00a0]"
+        self.name = (rf"(?:{word})(?:(?:{ws}+|-)(?:{joiner}(?:{ws}+|-))?(?:{word})){{0,{MAX_NAME_WORDS - 1}}}"
+                     rf"(?![\w-])")
+        self.name_re = re.compile(self.name)
+        self.list_sep = re.compile(by["LIST_SEP"][0].pattern, re.IGNORECASE)
+        self.triggers = [(r, re.compile(rf"(?:{r.pattern})(?={self.name})", re.IGNORECASE))
+                         for r in by["TRIGGER"]]
+        self.posts = [(r, re.compile(r.pattern, re.IGNORECASE)) for r in by["POST_TRIGGER"]]
+        self.org_heads = re.compile("|".join(f"(?:{r.pattern})" for r in by["ORG_HEAD"]) or r"(?!x)x",
+                                    re.IGNORECASE)
+        self.facility_heads = re.compile("|".join(f"(?:{r.pattern})" for r in by["FACILITY_HEAD"])
+                                         or r"(?!x)x", re.IGNORECASE)
+        self.stop_words = frozenset(by["NAME_STOP"][0].pattern.lower().split("|"))
+        self.list_follow = re.compile(rf"(?:{by['LIST_SEP'][0].pattern})(?P<name>{self.name})", re.IGNORECASE)
+        self.name_list_before = re.compile(
+            rf"(?P<names>(?:{self.name})(?:(?:\s*,\s*|\s+et\s+)(?:à\s+|de\s+|d['’]\s*)?(?:{self.name}))*)$")
+
+    def _name_at(self, text: str, pos: int) -> re.Match[str] | None:
+        return self.name_re.match(text, pos)
+
+    def find(self, text: str) -> list[Candidate]:
+        """Every name a trigger announces, with the trigger's type, in text order (no overlaps)."""
+        out: list[Candidate] = []
+        for rule, rx in self.triggers:
+            for m in rx.finditer(text):
+                nm = self._name_at(text, m.end())
+                if nm is None:
+                    continue
+                out.append(Candidate(nm.group(0), nm.start(), nm.end(), str(rule.type), rule.id, rule.weak))
+                pos = nm.end()
+                while rule.list:
+                    nxt = self.list_follow.match(text, pos)
+                    if nxt is None:
+                        break
+                    out.append(Candidate(nxt.group("name"), nxt.start("name"), nxt.end("name"), str(rule.type),
+                                         rule.id, rule.weak))
+                    pos = nxt.end()
+        out.extend(self._post(text))
+        return _disjoint(out)
+
+    def _post(self, text: str) -> list[Candidate]:
+        """Names typed by what follows them (`À Tisa et à Tala, deux douars de ...`)."""
+        out: list[Candidate] = []
+        for rule, rx in self.posts:
+            for m in rx.finditer(text):
+                before = text[max(0, m.start() - 200) : m.start()]
+                lm = self.name_list_before.search(before)
+                if lm is None:
+                    continue
+                base = m.start() - len(before) + lm.start("names")
+                for nm in self.name_re.finditer(lm.group("names")):
+                    out.append(Candidate(nm.group(0), base + nm.start(), base + nm.end(), str(rule.type), rule.id))
+        return out
+
+
+def _disjoint(cands: list[Candidate]) -> list[Candidate]:
+    """Earliest, then longest, candidate wins where two overlap; result in text order."""
+    out: list[Candidate] = []
+    for c in sorted(cands, key=lambda c: (c.start, -(c.end - c.start))):
+        if out and c.start < out[-1].end:
+            continue
+        out.append(c)
+    return out
+
+
+@lru_cache(maxsize=8)
+def grammar(name: str = TRIGGERS_FILE) -> PlaceGrammar:
+    """The compiled grammar for a rule file, built once per process."""
+    return PlaceGrammar(load_jsonl(name, PlaceRule), name)
