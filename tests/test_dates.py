@@ -19,6 +19,7 @@ DATE_CASES = [
     ("year-alone", "Depuis 2019, la province a investi", None, [(D(2019, 1, 1), "year")]),
     ("year-range-dash", "Au titre de la période 2023-2025, une tranche", None,
      [(D(2023, 1, 1), "year"), (D(2025, 1, 1), "year")]),
+    ("year-pair-slash", "au titre de la saison 2022/2023", None, [(D(2022, 1, 1), "year"), (D(2023, 1, 1), "year")]),
     ("year-range-entre", "entre 2022 et 2025", None, [(D(2022, 1, 1), "year"), (D(2025, 1, 1), "year")]),
     ("day-month-takes-dateline-year", "l'appel reste ouvert jusqu'au 31 mars.", 2022, [(D(2022, 3, 31), "day")]),
     ("day-month-without-year-skipped", "l'appel reste ouvert jusqu'au 31 mars.", None, []),

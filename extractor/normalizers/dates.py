@@ -89,6 +89,8 @@ class DateGrammar:
         self.numeric = re.compile(
             r"(?<![\w/.-])(?P<day>[0-3]?\d)[/.-](?P<month>[01]?\d)[/.-](?P<year>(?:19|20)\d{2})(?![\w/.-])")
         self.year = re.compile(r"(?<![\w°])(?<![\d][.,/])(?P<year>(?:19|20)\d{2})(?![\w]|[.,/]\d)")
+        self.year_pair = re.compile(
+            r"(?<![\w/.,])(?P<y1>(?:19|20)\d{2})/(?P<y2>(?:19|20)\d{2})(?![\w/]|[.,]\d)")
         blockers = "|".join(f"(?:{r.pattern})" for r in by["YEAR_BLOCKER"]) or r"(?!x)x"
         self.year_blocker = re.compile(rf"(?<![\w])(?:{blockers}){_WS}*[:°]?{_WS}*$", re.I)
         agency = "|".join(f"(?:{r.pattern})" for r in by["AGENCY"])
@@ -263,6 +265,13 @@ def find_dates(text: str, default_year: int | None = None, blocked: list[tuple[i
                     "day", "date.day_month")
             except ValueError:
                 continue
+    for m in g.year_pair.finditer(text):  # `la saison 2022/2023`: two years
+        if not free(m.start(), m.end()):
+            continue
+        for grp in ("y1", "y2"):
+            out.append(DateMatch(m.group(grp), m.start(grp), m.end(grp), dt.date(int(m.group(grp)), 1, 1), "year",
+                                 "date.year_pair"))
+        taken.append((m.start(), m.end()))
     for m in g.year.finditer(text):
         y = int(m.group("year"))
         if not (YEAR_MIN <= y <= YEAR_MAX):
