@@ -1,26 +1,32 @@
 """The main job: a batch of inputs into `records.jsonl`, `errors.jsonl` and `summary.json`.
 
-Records are streamed to a temporary file, then written sorted by id into place with an atomic
-rename, so an interrupted run never leaves a truncated or mixed `records.jsonl`. Re-running
-skips documents whose text digest and extractor are unchanged.
+Records are streamed to a partial file (flushed as each one is done), then copied sorted by id
+into place with an atomic rename, so an interrupted run never leaves a truncated or mixed
+`records.jsonl`. Re-running skips documents whose text digest and extractor fingerprint are
+unchanged, reusing records from the last `records.jsonl` and from the partial file a killed run
+left behind. The parent holds only small tuples per document, never the records themselves.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import sys
-import tempfile
 import time
-from collections.abc import Callable, Iterable
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from . import __version__
-from .build import _patterns_digest
-from .io import DEFAULT_MAX_BYTES, atomic_writer, list_inputs
+from .io import DEFAULT_MAX_BYTES, Failure, atomic_writer, list_inputs
 from .pipeline import DEFAULT_MODEL
-from .runner import Options, Result, default_workers, iter_results
+from .runner import Options, Result, default_workers, fingerprint, iter_results
+
+PARTIAL_GLOB = ".records.*.partial"
+"""Records of a run in progress (or of a killed one), in `outdir`; removed when a run completes."""
 
 
 @dataclass
@@ -33,8 +39,10 @@ class Summary:
     seconds: float = 0.0
     docs_per_second: float = 0.0
     extractor_version: str = __version__
+    fingerprint: str = ""
     workers: int = 1
     formats: list[str] = field(default_factory=lambda: ["jsonl"])
+    error_types: dict[str, int] = field(default_factory=dict)
 
     def line(self) -> str:
         return (f"{self.inputs} inputs: {self.records} records ({self.unchanged} unchanged), "
@@ -42,92 +50,149 @@ class Summary:
                 f"({self.docs_per_second:.1f} docs/s)")
 
 
-def _previous(records_path: Path, model: str, fast: bool) -> dict[str, tuple[str, str]]:
-    """id -> (text digest, JSON line) of records made by this very extractor, for skipping."""
-    known: dict[str, tuple[str, str]] = {}
-    if not records_path.is_file():
-        return known
-    digest = _patterns_digest()
-    with records_path.open(encoding="utf-8") as fh:
-        for line in fh:
-            try:
-                r = json.loads(line)
-            except json.JSONDecodeError:
-                continue
-            ex = r.get("extractor") or {}
-            if (ex.get("version") == __version__ and ex.get("patterns_sha256") == digest
-                    and str(ex.get("model", "")).startswith(model) and bool(ex.get("fast", False)) == fast):
-                known[r["id"]] = (r.get("text_sha256", ""), line.rstrip("\n"))
+@dataclass(frozen=True)
+class Known:
+    """Where a reusable record is: its text digest and its line's place in one of the old files."""
+
+    digest: str
+    file: int
+    pos: int
+    length: int
+
+
+def _previous(sources: list[Path], fp: str, store_text: bool) -> dict[str, Known]:
+    """id -> Known for records made by this very extractor (same fingerprint), later files winning."""
+    known: dict[str, Known] = {}
+    for n, path in enumerate(sources):
+        with contextlib.suppress(OSError), path.open("rb") as fh:
+            pos = 0
+            for raw in fh:
+                length = len(raw)
+                try:
+                    if not raw.endswith(b"\n"):
+                        raise ValueError("truncated line")
+                    r = json.loads(raw)
+                    ex = r.get("extractor") or {}
+                    if ex.get("fingerprint") == fp and ("text" in (r.get("metadata") or {})) == store_text:
+                        known[r["id"]] = Known(r.get("text_sha256", ""), n, pos, length)
+                except (ValueError, KeyError, AttributeError, TypeError):
+                    pass
+                pos += length
     return known
+
+
+def estimate_total(files: list[Path]) -> int:
+    """Documents to expect: one per file, one per non-empty line of a JSONL file (for the progress bar)."""
+    total = 0
+    for f in files:
+        if f.suffix.lower() == ".jsonl" and f.is_file():
+            try:
+                with f.open("rb") as fh:
+                    total += sum(1 for line in fh if line.strip())
+            except OSError:
+                total += 1
+        else:
+            total += 1
+    return total
 
 
 def run_batch(paths: Iterable[str | Path], outdir: str | Path, *, model: str = DEFAULT_MODEL,
               fast: bool = False, workers: int | None = None, batch_size: int = 16,
               max_bytes: int = DEFAULT_MAX_BYTES, force: bool = False, formats: Iterable[str] = ("jsonl",),
-              progress: Callable[[int, int], None] | None = None) -> Summary:
+              store_text: bool = False, progress: Callable[[int, int], None] | None = None) -> Summary:
     """Extract every input under `paths` into `outdir`; inputs = records + errors, always."""
     t0 = time.perf_counter()
     out = Path(outdir)
     out.mkdir(parents=True, exist_ok=True)
     files, skipped = list_inputs(paths)
-    workers = workers or default_workers()
-    workers = max(1, min(workers, len(files) or 1))
+    total = estimate_total(files)
+    workers = max(1, min(workers or default_workers(), total or 1))
+    fp = fingerprint(model, fast)
     records_path = out / "records.jsonl"
-    previous = {} if force else _previous(records_path, model, fast)
-    known = {k: v[0] for k, v in previous.items()}
-    summary = Summary(skipped=skipped, workers=workers, formats=sorted(set(formats) | {"jsonl"}))
-    opts = Options(model=model, fast=fast, batch_size=batch_size, max_bytes=max_bytes)
-    seen_ids: dict[str, int] = {}
-    with tempfile.TemporaryFile("w+", encoding="utf-8", dir=out) as tmp, \
-            atomic_writer(out / "errors.jsonl") as errors:
+    old_partials = sorted(out.glob(PARTIAL_GLOB), key=lambda p: p.stat().st_mtime)
+    sources = [records_path, *old_partials]
+    previous = {} if force else _previous(sources, fp, store_text)
+    summary = Summary(skipped=skipped, workers=workers, fingerprint=fp,
+                      formats=["jsonl", *sorted(set(formats) - {"jsonl"})])
+    opts = Options(model=model, fast=fast, batch_size=batch_size, max_bytes=max_bytes, store_text=store_text)
+    partial_path = out / f".records.{os.getpid()}.partial"
+    error_types: Counter[str] = Counter()
+    with contextlib.ExitStack() as stack:
+        olds = [stack.enter_context(_open_or_none(p)) for p in sources]
+        tmp = stack.enter_context(partial_path.open("w+b"))
+        errors = stack.enter_context(atomic_writer(out / "errors.jsonl"))
         index: list[tuple[str, int, int]] = []
-        done = 0
+        seen: set[str] = set()
+        known = {k: v.digest for k, v in previous.items()}
         for res in iter_results(files, opts, workers=workers, known=known or None):
-            done += 1
             summary.inputs += 1
-            line = _result_line(res, previous, seen_ids)
-            if isinstance(line, str):
-                pos = tmp.tell()
-                tmp.write(line + "\n")
-                index.append((res.id or "", pos, len(line.encode("utf-8")) + 1))
-                summary.records += 1
-                summary.unchanged += int(res.unchanged)
-            else:
+            line = _result_line(res, previous, olds, seen)
+            if isinstance(line, Failure):
                 errors.write(line.to_json() + "\n")
                 summary.errors += 1
+                error_types[line.error] += 1
+            else:
+                pos = tmp.tell()
+                tmp.write(line)
+                tmp.flush()
+                index.append((res.id or "", pos, len(line)))
+                summary.records += 1
+                summary.unchanged += int(res.unchanged)
             if progress:
-                progress(done, len(files))
+                progress(summary.inputs, max(total, summary.inputs))
         index.sort(key=lambda x: x[0])
-        tmp.flush()
-        with open(tmp.fileno(), "rb", closefd=False) as raw, atomic_writer(records_path, "wb") as fh:
+        with atomic_writer(records_path, "wb") as fh:
             for _id, pos, length in index:
-                raw.seek(pos)
-                fh.write(raw.read(length))
-    summary.seconds = round(time.perf_counter() - t0, 3)
-    summary.docs_per_second = round(summary.inputs / summary.seconds, 2) if summary.seconds else 0.0
+                tmp.seek(pos)
+                fh.write(tmp.read(length))
+    for p in [partial_path, *old_partials]:
+        with contextlib.suppress(OSError):
+            p.unlink()
+    summary.error_types = dict(sorted(error_types.items()))
     extra = [f for f in summary.formats if f != "jsonl"]
     if extra:
         from .tables import write_tables
 
         write_tables(records_path, out, extra)
+    summary.seconds = round(time.perf_counter() - t0, 3)
+    summary.docs_per_second = round(summary.inputs / summary.seconds, 2) if summary.seconds else 0.0
     with atomic_writer(out / "summary.json") as fh:
         json.dump(asdict(summary), fh, indent=1)
         fh.write("\n")
     return summary
 
 
-def _result_line(res: Result, previous: dict[str, tuple[str, str]], seen_ids: dict[str, int]) -> Any:
-    from .io import Failure
+@contextlib.contextmanager
+def _open_or_none(path: Path) -> Iterator[BinaryIO | None]:
+    try:
+        fh = path.open("rb")
+    except OSError:
+        yield None
+        return
+    with fh:
+        yield fh
 
+
+def _result_line(res: Result, previous: dict[str, Known], olds: list[BinaryIO | None], seen: set[str]
+                 ) -> bytes | Failure:
+    """The record line (bytes, newline-ended) of a result, or the Failure to log."""
     if res.failure is not None:
         return res.failure
     rid = res.id or ""
-    if rid in seen_ids:
+    if rid in seen:
         return Failure(res.source, "DuplicateId", f"id {rid!r} already used by an earlier input", id=rid)
-    seen_ids[rid] = 1
+    seen.add(rid)
     if res.unchanged:
-        return previous[rid][1]
-    return res.record_json
+        k = previous[rid]
+        fh = olds[k.file]
+        if fh is not None:
+            fh.seek(k.pos)
+            raw = fh.read(k.length)
+            if len(raw) == k.length:
+                return raw
+        return Failure(res.source, "RecordError", "previous record vanished during the run; rerun with --force",
+                       id=rid)
+    return (res.record_json or "").encode("utf-8") + b"\n"
 
 
 def stderr_progress(quiet: bool) -> Callable[[int, int], None] | None:
@@ -140,9 +205,12 @@ def stderr_progress(quiet: bool) -> Callable[[int, int], None] | None:
 
     def update(done: int, total: int) -> None:
         if "bar" not in bar:
-            bar["bar"] = tqdm(total=total, unit="doc", file=sys.stderr, dynamic_ncols=True)
-        bar["bar"].update(1)
+            bar["bar"] = tqdm(total=total, unit="doc", file=sys.stderr, dynamic_ncols=True, smoothing=0.1)
+        b = bar["bar"]
+        if total != b.total:
+            b.total = total
+        b.update(done - b.n)
         if done >= total:
-            bar["bar"].close()
+            b.close()
 
     return update

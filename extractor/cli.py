@@ -44,6 +44,8 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--format", type=_formats, default=["jsonl"],
                     help="comma-separated outputs among jsonl,csv,parquet (tables beside records.jsonl)")
     ex.add_argument("--force", action="store_true", help="redo documents even when unchanged")
+    ex.add_argument("--store-text", action="store_true",
+                    help="keep the analysed text in each record's metadata.text (to check offsets)")
     ex.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
 
     sub.add_parser("schema", help="print the JSON Schema of a record")
@@ -56,13 +58,16 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
     paths = args.paths or [DEFAULT_INPUT]
     outdir = args.output or DEFAULT_OUTPUT
-    if args.workers is not None and args.workers < 1:
-        print("communique: --workers must be at least 1", file=sys.stderr)
-        return 2
+    for name in ("workers", "batch_size", "max_bytes"):
+        value = getattr(args, name)
+        if value is not None and value < 1:
+            print(f"communique: --{name.replace('_', '-')} must be at least 1", file=sys.stderr)
+            return 2
     try:
         summary = run_batch(paths, outdir, model=args.model, fast=args.fast, workers=args.workers,
-                            batch_size=max(1, args.batch_size), max_bytes=args.max_bytes, force=args.force,
-                            formats=args.format, progress=stderr_progress(args.quiet))
+                            batch_size=args.batch_size, max_bytes=args.max_bytes, force=args.force,
+                            formats=args.format, store_text=args.store_text,
+                            progress=stderr_progress(args.quiet))
     except FileNotFoundError as e:
         print(f"communique: no such file or folder: {e}", file=sys.stderr)
         return 2

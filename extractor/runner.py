@@ -2,25 +2,34 @@
 
 Each worker loads the pipeline once (process initializer) and turns a chunk of inputs into
 record JSON lines or failures; the parent keeps a bounded number of chunks in flight, so memory
-stays flat however many documents there are, and yields results in input order.
+stays flat however many documents there are, and yields results in input order. JSONL files are
+read line by line in the parent, so one big JSONL file is spread over every worker too.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from .build import build_record, text_sha256
-from .errors import ExtractorError
-from .io import DEFAULT_MAX_BYTES, Document, Failure, read_path
-from .pipeline import DEFAULT_MODEL, load_pipeline
+from spacy.tokens import Doc
 
-Item = Document | Path
+from .build import _patterns_digest, build_record, text_sha256
+from .io import DEFAULT_MAX_BYTES, Document, Failure, doc_id, read_path
+from .pipeline import COMPONENTS, DEFAULT_MODEL, load_pipeline
+
+Item = Document | Failure | Path
+
+MODEL_CHUNK_CHARS = 100_000
+"""Texts longer than this go through the spaCy model in pieces cut at paragraph ends (then at
+spaces, then anywhere), re-joined into one Doc before the project's components run: the model's
+memory and time stay bounded and every offset still points into the full text."""
 
 
 @dataclass(frozen=True)
@@ -29,6 +38,7 @@ class Options:
     fast: bool = False
     batch_size: int = 16
     max_bytes: int = DEFAULT_MAX_BYTES
+    store_text: bool = False
 
 
 @dataclass
@@ -50,96 +60,221 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _expand(item: Item, max_bytes: int) -> Iterator[Document | Failure]:
+@lru_cache(maxsize=8)
+def fingerprint(model: str = DEFAULT_MODEL, fast: bool = False) -> str:
+    """Digest of everything that shapes a record: extractor code, patterns, model (and its version), fast flag.
+
+    Computed without loading the model, so the parent can decide what to skip before any work.
+    """
+    from importlib.metadata import PackageNotFoundError, version
+
+    h = hashlib.sha256()
+    pkg = Path(__file__).resolve().parent
+    for f in sorted(pkg.rglob("*.py")):
+        h.update(f.relative_to(pkg).as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
+    h.update(_patterns_digest().encode())
+    try:
+        model_version = version(model.replace("_", "-"))
+    except (PackageNotFoundError, ValueError):
+        p = Path(model)
+        model_version = str(p.stat().st_mtime_ns) if p.exists() else "?"
+    h.update(f"\0{model}\0{model_version}\0spacy={version('spacy')}\0fast={fast}".encode())
+    return h.hexdigest()[:16]
+
+
+def item_id(item: Item) -> str | None:
+    """The record id an input will get, known before reading it (None for a Failure)."""
     if isinstance(item, Document):
+        return item.id
+    if isinstance(item, Path):
+        return doc_id(item)
+    return None
+
+
+def expand_jsonl(items: Iterable[Item], max_bytes: int) -> Iterator[Item]:
+    """JSONL files opened here, one Document (or Failure) per line; other inputs passed on as they are."""
+    for it in items:
+        if isinstance(it, Path) and it.suffix.lower() == ".jsonl":
+            yield from read_path(it, max_bytes)
+        else:
+            yield it
+
+
+def _expand(item: Item, max_bytes: int) -> Iterator[Document | Failure]:
+    if isinstance(item, Document | Failure):
         yield item
     else:
         yield from read_path(item, max_bytes)
 
 
-def process_chunk(items: list[Item], options: Options, known: dict[str, str] | None = None) -> list[Result]:
-    """Read, analyse and build the records of a chunk of inputs, in this process."""
+def process_chunk(items: list[Item | Result], options: Options, known: dict[str, str] | None = None
+                  ) -> list[Result]:
+    """Read, analyse and build the records of a chunk of inputs, in this process.
+
+    `known` maps ids to the text digest of a record already made by this very extractor: such a
+    document comes back `unchanged`, not analysed. Results already decided pass through.
+    """
     nlp = load_pipeline(options.model, options.fast)
     results: list[Result] = []
     docs: list[Document] = []
     for item in items:
+        if isinstance(item, Result):
+            results.append(item)
+            continue
         for d in _expand(item, options.max_bytes):
             if isinstance(d, Failure):
                 results.append(Result(d.id, d.source, failure=d))
-            elif known is not None and known.get(d.id) == text_sha256(d.text):
+            elif known and known.get(d.id) == text_sha256(d.text):
                 results.append(Result(d.id, d.source, unchanged=True))
             else:
                 results.append(Result(d.id, d.source))
                 docs.append(d)
-    built = iter(_analyse(nlp, docs, options.batch_size))
+    built = iter(_analyse(nlp, docs, options))
     for r in results:
         if r.failure is None and not r.unchanged:
-            rec, fail = next(built)
-            r.record_json, r.failure = rec, fail
+            r.record_json, r.failure = next(built)
     return results
 
 
-def _analyse(nlp: Any, docs: list[Document], batch_size: int) -> Iterator[tuple[str | None, Failure | None]]:
+def split_text(text: str, limit: int = MODEL_CHUNK_CHARS) -> list[str]:
+    """Consecutive pieces of `text`, each at most `limit` characters, cut after a newline when
+    possible, else after a space, else anywhere; `"".join(pieces) == text`."""
+    pieces: list[str] = []
+    start, n = 0, len(text)
+    while n - start > limit:
+        end = start + limit
+        cut = text.rfind("\n", start + limit // 2, end)
+        if cut < 0:
+            cut = text.rfind(" ", start + limit // 2, end)
+        cut = cut + 1 if cut >= 0 else end
+        pieces.append(text[start:cut])
+        start = cut
+    pieces.append(text[start:])
+    return pieces
+
+
+def _own_components(nlp: Any) -> list[tuple[str, Any]]:
+    return [(name, proc) for name, proc in nlp.pipeline if name in COMPONENTS]
+
+
+def analyse_long(nlp: Any, text: str, limit: int = MODEL_CHUNK_CHARS) -> Doc:
+    """A long text as one Doc: the model runs piece by piece, the project's components on the whole."""
+    with nlp.select_pipes(disable=[name for name, _ in _own_components(nlp)]):
+        parts = list(nlp.pipe(split_text(text, limit)))
+    doc = Doc.from_docs(parts, ensure_whitespace=False)
+    if doc.text != text:  # pragma: no cover - guards the offsets contract
+        raise ValueError("re-joined pieces differ from the text")
+    for _name, proc in _own_components(nlp):
+        doc = proc(doc)
+    return doc
+
+
+def _parse(nlp: Any, docs: list[Document], batch_size: int) -> list[Doc | Exception]:
+    short = [d.text for d in docs if len(d.text) <= MODEL_CHUNK_CHARS]
+    try:
+        parsed: Iterator[Doc] = iter(list(nlp.pipe(short, batch_size=batch_size)))
+    except Exception:  # one bad document must not sink the batch: redo them one by one below
+        parsed = iter(())
+        short = []
+    out: list[Doc | Exception] = []
+    for d in docs:
+        try:
+            if len(d.text) > MODEL_CHUNK_CHARS:
+                out.append(analyse_long(nlp, d.text))
+            elif short:
+                out.append(next(parsed))
+            else:
+                out.append(nlp(d.text))
+        except Exception as e:
+            out.append(e)
+    return out
+
+
+def _analyse(nlp: Any, docs: list[Document], options: Options) -> Iterator[tuple[str | None, Failure | None]]:
     if not docs:
         return
-    try:
-        spacy_docs = list(nlp.pipe((d.text for d in docs), batch_size=batch_size))
-    except Exception:  # one bad document must not sink the batch: redo one by one
-        spacy_docs = []
-        for d in docs:
-            try:
-                spacy_docs.append(nlp(d.text))
-            except Exception as e:
-                spacy_docs.append(e)
-    for d, sd in zip(docs, spacy_docs, strict=True):
+    fp = fingerprint(options.model, options.fast)
+    for d, sd in zip(docs, _parse(nlp, docs, options.batch_size), strict=True):
         if isinstance(sd, Exception):
-            yield None, Failure(d.source, "ExtractionError", f"{type(sd).__name__}: {sd}", id=d.id)
+            yield None, Failure(d.source, "ExtractionError", f"{type(sd).__name__}: {sd}"[:500], id=d.id)
             continue
+        meta = {**d.metadata, "text": d.text} if options.store_text else d.metadata
         try:
-            rec = build_record(sd, nlp, id=d.id, source=d.source, encoding=d.encoding, metadata=d.metadata)
+            rec = build_record(sd, nlp, id=d.id, source=d.source, encoding=d.encoding, metadata=meta)
+            rec.extractor.fingerprint = fp
             yield rec.model_dump_json(), None
-        except (ExtractorError, ValueError) as e:
-            yield None, Failure(d.source, "RecordError", str(e).splitlines()[0][:500], id=d.id)
+        except Exception as e:  # a record that breaks the contract is that document's error only
+            msg = (str(e).splitlines() or [""])[0][:500]
+            yield None, Failure(d.source, "RecordError", f"{type(e).__name__}: {msg}", id=d.id)
 
 
 def _init_worker(options: Options) -> None:
     load_pipeline(options.model, options.fast)
+    fingerprint(options.model, options.fast)
 
 
 def iter_results(items: Iterable[Item], options: Options | None = None, workers: int = 1,
                  known: dict[str, str] | None = None) -> Iterator[Result]:
     """Results for every input, in input order; `workers > 1` analyses in worker processes.
 
-    `known` maps record ids to text digests already extracted with this extractor: those
-    documents come back as `unchanged` without being analysed again.
+    `known` maps record ids to text digests already extracted with this extractor: those inputs
+    are read here and, when their text is unchanged, come back `unchanged` without reaching a
+    worker (workers start only when some document needs the model).
     """
     options = options or Options()
     chunk_size = max(1, options.batch_size)
 
-    def chunks() -> Iterator[list[Item]]:
-        buf: list[Item] = []
-        for it in items:
+    def prepared() -> Iterator[Item | Result]:
+        for it in expand_jsonl(items, options.max_bytes):
+            rid = item_id(it)
+            if not known or rid is None or rid not in known:
+                yield it
+                continue
+            for d in _expand(it, options.max_bytes):
+                if isinstance(d, Document) and known.get(d.id) == text_sha256(d.text):
+                    yield Result(d.id, d.source, unchanged=True)
+                else:
+                    yield d
+
+    def chunks() -> Iterator[list[Item | Result]]:
+        buf: list[Item | Result] = []
+        todo = 0
+        for it in prepared():
             buf.append(it)
-            if len(buf) >= chunk_size:
+            todo += not isinstance(it, Result)
+            if todo >= chunk_size or len(buf) >= 8 * chunk_size:
                 yield buf
-                buf = []
+                buf, todo = [], 0
         if buf:
             yield buf
 
     if workers <= 1:
         for chunk in chunks():
-            yield from process_chunk(chunk, options, known)
+            yield from process_chunk(chunk, options)
         return
     import multiprocessing as mp
 
     ctx = mp.get_context("spawn" if os.name == "nt" else "forkserver")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
-                             initargs=(options,)) as pool:
-        pending: deque[Future[list[Result]]] = deque()
+    pool: ProcessPoolExecutor | None = None
+    try:
+        pending: deque[Future[list[Result]] | list[Result]] = deque()
         limit = workers * 2
         for chunk in chunks():
-            pending.append(pool.submit(process_chunk, chunk, options, known))
-            while len(pending) >= limit:
-                yield from pending.popleft().result()
+            if all(isinstance(x, Result) for x in chunk):
+                pending.append(cast(list[Result], chunk))
+            else:
+                if pool is None:
+                    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
+                                               initargs=(options,))
+                pending.append(pool.submit(process_chunk, chunk, options))
+            while len(pending) >= limit or (pending and isinstance(pending[0], list)):
+                yield from _done(pending.popleft())
         while pending:
-            yield from pending.popleft().result()
+            yield from _done(pending.popleft())
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _done(p: Future[list[Result]] | list[Result]) -> list[Result]:
+    return p if isinstance(p, list) else p.result()
