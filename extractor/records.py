@@ -158,6 +158,7 @@ class Allocation(_Model):
     partners: list[str] = Field(default_factory=list)
     part_of: int | None = Field(default=None, description="index in `amounts` of the total this is part of")
     evidence: Mention
+    rule: str | None = Field(default=None, description="ids of the rules that decided it, `;`-joined")
 
 
 class ExtractorInfo(_Model):

@@ -1,29 +1,574 @@
-"""Allocations component (placeholder until its issue lands: produces an empty field)."""
+"""Allocations component: who gives how much, to whom, where and for what.
+
+Runs last and reads the span groups of the earlier components: `amounts` (`span._.amount`),
+`organizations` (`span._.org`), `places` (`span._.place`) and `beneficiaries`
+(`span._.beneficiary`). Each sum that is money given gets one allocation, read in its statement:
+the sentence, or a bullet item together with its introducing line. Within the statement the
+funder is found clause by clause (an agent phrase after the sum, the payer named in the clause
+before it, the subject of the verb that governs it in the dependency parse, a co-financer named
+later), places and beneficiaries are those of the statement, partners the other organisations
+named there. With no funder or place in the statement, the document's main one is inherited
+(spec §2.1). All cue words are data (`patterns/allocations.jsonl`).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from ..normalizers.allocations import (
+    ALLOCATIONS_FILE,
+    AllocationCues,
+    Unit,
+    cues,
+    line_units,
+    phrase_after,
+    sentences,
+    strip_span,
+)
+from ..text import fold
+from .amounts import amount_dict
+
 SPAN_KEY = "allocations"
+AMOUNTS_KEY = "amounts"
+ORGS_KEY = "organizations"
+PLACES_KEY = "places"
+BENEFICIARIES_KEY = "beneficiaries"
+
+DATELINE_WEIGHT = 0.5
+"""A dateline or issue-line town counts half a mention when choosing the main place (it is where
+the text was signed, which is often but not always where the money goes)."""
+
+NON_PARTNER_ROLES = frozenset({"issuer", "mentioned"})
+SUBJECT_DEPS = frozenset({"nsubj", "obl:agent"})
+PROVINCE_LIKE = {"province": ("province", "prefecture"), "prefecture": ("prefecture", "province")}
 
 
-@Language.factory("communique_allocations", assigns=["doc.spans"], default_config={"span_key": SPAN_KEY})
-def make_allocations(nlp: Language, name: str, *, span_key: str = SPAN_KEY) -> AllocationsComponent:
-    return AllocationsComponent(nlp, name, span_key=span_key)
+@Language.factory(
+    "communique_allocations",
+    assigns=["doc.spans", "span._.allocation"],
+    default_config={"patterns": ALLOCATIONS_FILE, "span_key": SPAN_KEY},
+)
+def make_allocations(nlp: Language, name: str, *, patterns: str = ALLOCATIONS_FILE, span_key: str = SPAN_KEY
+                     ) -> AllocationsComponent:
+    return AllocationsComponent(nlp, name, patterns=patterns, span_key=span_key)
+
+
+def _get(obj: Any, key: str, default: Any = None) -> Any:
+    """An attribute of an entity value, whether it is an object or a dict."""
+    if obj is None:
+        return default
+    if isinstance(obj, dict):
+        return obj.get(key, default)
+    return getattr(obj, key, default)
+
+
+def _str_list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    return [str(getattr(v, "value", v)) for v in value]
+
+
+@dataclass(frozen=True, slots=True)
+class Ent:
+    """One entity mention as this component needs it (read defensively from the span groups)."""
+
+    start: int
+    end: int
+    name: str
+    key: str
+    kind: str | None = None
+    roles: frozenset[str] = frozenset()
+    acronym: str | None = None
+    type: str | None = None
+    categories: tuple[str, ...] = ()
+    text: str = ""
+
+
+@dataclass(slots=True)
+class Draft:
+    """An allocation being built."""
+
+    index: int
+    amount: Any
+    unit: Unit
+    rule: list[str] = field(default_factory=list)
+    funder: Ent | None = None
+    funder_name: str | None = None
+    own_funder: bool = False
+    part_of: int | None = None
+    parts: list[int] = field(default_factory=list)
+
+
+def _span_bounds(span: Span, value: Any) -> tuple[int, int]:
+    s, e = _get(value, "start"), _get(value, "end")
+    if isinstance(s, int) and isinstance(e, int) and e > s:
+        return s, e
+    return span.start_char, span.end_char
+
+
+def _orgs(doc: Doc) -> list[Ent]:
+    out: list[Ent] = []
+    for span in doc.spans.get(ORGS_KEY, []):
+        v = getattr(span._, "org", None) if span.has_extension("org") else None
+        name = _get(v, "name") or span.text
+        s, e = span.start_char, span.end_char
+        out.append(Ent(s, e, str(name), fold(name), kind=_str_or_none(_get(v, "kind")),
+                       roles=frozenset(_str_list(_get(v, "roles"))), acronym=_get(v, "acronym"),
+                       text=doc.text[s:e]))
+    return sorted(out, key=lambda x: (x.start, -x.end))
+
+
+def _places(doc: Doc) -> list[Ent]:
+    out: list[Ent] = []
+    for span in doc.spans.get(PLACES_KEY, []):
+        v = getattr(span._, "place", None) if span.has_extension("place") else None
+        name = _get(v, "name") or span.text
+        out.append(Ent(span.start_char, span.end_char, str(name), fold(name), type=_str_or_none(_get(v, "type")),
+                       text=span.text))
+    return sorted(out, key=lambda x: (x.start, -x.end))
+
+
+def _beneficiaries(doc: Doc) -> list[Ent]:
+    out: list[Ent] = []
+    for span in doc.spans.get(BENEFICIARIES_KEY, []):
+        v = getattr(span._, "beneficiary", None) if span.has_extension("beneficiary") else None
+        cats = _str_list(_get(v, "categories")) or _str_list(_get(v, "category"))
+        if not cats and isinstance(v, str):
+            cats = [v]
+        if cats:
+            out.append(Ent(span.start_char, span.end_char, cats[0], cats[0], categories=tuple(cats), text=span.text))
+    return sorted(out, key=lambda x: (x.start, -x.end))
+
+
+def _str_or_none(v: Any) -> str | None:
+    if v is None:
+        return None
+    return str(getattr(v, "value", v))
+
+
+def _inside(e: Ent, s: int, t: int) -> bool:
+    return e.start >= s and e.end <= t
+
+
+def _overlaps(e: Ent, others: Iterable[Ent]) -> bool:
+    return any(e.start < o.end and o.start < e.end for o in others)
+
+
+def _same_org(a: Ent, b: Ent) -> bool:
+    if a.key == b.key:
+        return True
+    acr_a, acr_b = fold(a.acronym), fold(b.acronym)
+    return bool(acr_a and acr_a in (acr_b, b.key)) or bool(acr_b and acr_b == a.key)
 
 
 class AllocationsComponent:
-    def __init__(self, nlp: Language, name: str, *, span_key: str) -> None:
+    """Links each given sum to its funder, programme, purpose, beneficiaries, places and partners."""
+
+    def __init__(self, nlp: Language, name: str, *, patterns: str = ALLOCATIONS_FILE, span_key: str = SPAN_KEY
+                 ) -> None:
         self.name = name
         self.span_key = span_key
+        self.cues: AllocationCues = cues(patterns)
         Span.set_extension("allocation", default=None, force=True)
+        Doc.set_extension("allocations", default=None, force=True)
+
+    # -- pipeline -----------------------------------------------------------------------------------
 
     def __call__(self, doc: Doc) -> Doc:
-        doc.spans[self.span_key] = []
+        records = self.link(doc)
+        spans: list[Span] = []
+        for rec in records:
+            ev = rec["evidence"]
+            span = doc.char_span(ev["start"], ev["end"], alignment_mode="expand")
+            if span is not None:
+                span._.allocation = rec
+                spans.append(span)
+        doc.spans[self.span_key] = spans
+        doc._.allocations = records
         return doc
 
     def export(self, doc: Doc) -> dict[str, Any]:
-        return {"allocations": []}
+        records = doc._.allocations if Doc.has_extension("allocations") else None
+        return {"allocations": [dict(r) for r in (records or [])]}
+
+    # -- linking ------------------------------------------------------------------------------------
+
+    def link(self, doc: Doc) -> list[dict[str, Any]]:
+        """The allocation records of a processed Doc, in amount order."""
+        text = doc.text
+        amounts = [(i, s, getattr(s._, "amount", None)) for i, s in enumerate(doc.spans.get(AMOUNTS_KEY, []))]
+        amounts = [(i, s, a) for i, s, a in amounts if a is not None]
+        if not amounts:
+            return []
+        orgs, places, bens = _orgs(doc), _places(doc), _beneficiaries(doc)
+        ctx = _Context(doc, self.cues, orgs, places, bens)
+        drafts = self._drafts(ctx, amounts)
+        self._parts(ctx, drafts)
+        for d in drafts:
+            self._funder(ctx, d, drafts)
+        for d in drafts:
+            if d.funder is None and d.parts:
+                first = next((x for x in drafts if x.index == d.parts[0]), None)
+                if first is not None and first.own_funder:
+                    d.funder, d.funder_name = first.funder, first.funder_name
+                    d.rule.append("funder.first_part")
+        out: list[dict[str, Any]] = []
+        by_index = {d.index: d for d in drafts}
+        for d in drafts:
+            if d.funder_name is None:
+                intro = self._intro_funder(ctx, d, by_index)
+                if intro is not None:
+                    d.funder, d.funder_name = intro, intro.name
+                    d.rule.append("funder.intro")
+                elif ctx.main_funder is not None:
+                    d.funder_name = ctx.main_funder.name
+                    d.rule.append("funder.main")
+            out.append(self._record(ctx, d, drafts, text))
+        return out
+
+    def _drafts(self, ctx: _Context, amounts: list[tuple[int, Span, Any]]) -> list[Draft]:
+        text = ctx.text
+        title = ctx.title
+        keys_outside_title: set[tuple[int, str]] = set()
+        for _i, _s, a in amounts:
+            if title is None or not (a.start >= title[0] and a.end <= title[1]):
+                keys_outside_title.add((round(a.value), a.currency))
+        drafts: list[Draft] = []
+        prev_end: int | None = None
+        for i, _span, a in amounts:
+            gap_prev_end, prev_end = prev_end, a.end
+            unit = ctx.unit_at(a.start)
+            if title is not None and a.start >= title[0] and a.end <= title[1] \
+                    and (round(a.value), a.currency) in keys_outside_title:
+                continue  # headline repeat of a sum the body states
+            if gap_prev_end is not None and gap_prev_end >= unit.start and \
+                    self.cues.restatement(text[gap_prev_end:a.start]):
+                continue  # the same sum restated (other currency, rounded)
+            seg_start = max(unit.start, ctx.prev_amount_end(a.start, unit.start))
+            given, rid = self.cues.given(text[seg_start:a.start], text[a.end:min(unit.end, a.end + 40)])
+            if not given:
+                continue
+            drafts.append(Draft(i, a, unit, rule=[f"given:{rid}" if rid else "given:default"]))
+        return drafts
+
+    def _parts(self, ctx: _Context, drafts: list[Draft]) -> None:
+        """`dont X` parts and bullet items under an introducing line that states the total."""
+        for k, d in enumerate(drafts):
+            a = d.amount
+            before = ctx.text[max(d.unit.start, a.start - 40):a.start]
+            if self.cues.ends_with("PART", before):
+                total = next((x for x in reversed(drafts[:k]) if x.unit.start == d.unit.start), None)
+                if total is not None:
+                    d.part_of = total.index
+                    total.parts.append(d.index)
+                    d.rule.append("part_of:dont")
+                    continue
+            if d.unit.item and d.unit.intro is not None:
+                s, e = d.unit.intro
+                total = next((x for x in reversed(drafts[:k]) if s <= x.amount.start < e), None)
+                if total is not None:
+                    d.part_of = total.index
+                    total.parts.append(d.index)
+                    d.rule.append("part_of:list")
+
+    def _funder(self, ctx: _Context, d: Draft, drafts: list[Draft]) -> None:
+        """The payer named in the sum's own clause, else one named for it later in the statement."""
+        a, unit, text, c = d.amount, d.unit, ctx.text, self.cues
+        seg_start = max(unit.start, ctx.prev_amount_end(a.start, unit.start))
+        seg_end = min(unit.end, ctx.next_amount_start(a.end, unit.end))
+        in_unit = [o for o in ctx.orgs if _inside(o, unit.start, unit.end)]
+        # 1. agent phrase right after the sum: `... MDH apportés par X`
+        for o in in_unit:
+            if a.end <= o.start < seg_end and c.agent_before(text[a.end:o.start]):
+                self._set_funder(d, o, "funder.agent")
+                return
+        if d.parts:
+            return  # a co-financed total: its first contributor, once the parts are known
+        # 2. the payer named before the sum in its clause (nearest)
+        left = [o for o in in_unit if seg_start <= o.start and o.end <= a.start and ctx.can_fund(o, unit)]
+        if left:
+            self._set_funder(d, left[-1], "funder.clause")
+            return
+        # 3. subject or agent of the verb that governs the sum (dependency parse)
+        o = ctx.governing_org(a)
+        if o is not None and ctx.can_fund(o, unit):
+            self._set_funder(d, o, "funder.parse")
+            return
+        # 4. a contributor named later in the statement
+        later = [o for o in in_unit if o.start >= a.end and "funder" in o.roles and ctx.can_fund(o, unit)]
+        if later:
+            self._set_funder(d, later[0], "funder.later")
+
+    @staticmethod
+    def _set_funder(d: Draft, o: Ent, rule: str) -> None:
+        d.funder, d.funder_name, d.own_funder = o, o.name, True
+        d.rule.append(rule)
+
+    def _intro_funder(self, ctx: _Context, d: Draft, by_index: dict[int, Draft]) -> Ent | None:
+        if not (d.unit.item and d.unit.intro):
+            return None
+        if d.part_of is not None and d.part_of in by_index and by_index[d.part_of].own_funder:
+            return by_index[d.part_of].funder
+        s, e = d.unit.intro
+        cands = [o for o in ctx.orgs if _inside(o, s, e) and ctx.can_fund(o, Unit(s, e))]
+        return cands[-1] if cands else None
+
+    # -- record -------------------------------------------------------------------------------------
+
+    def _record(self, ctx: _Context, d: Draft, drafts: list[Draft], text: str) -> dict[str, Any]:
+        unit = d.unit
+        places = ctx.places_in(unit.start, unit.end)
+        if not places and unit.intro:
+            places = ctx.places_in(*unit.intro)
+            if places:
+                d.rule.append("places.intro")
+        if not places and ctx.main_place is not None:
+            places = [ctx.main_place]
+            d.rule.append("places.main")
+        bens = ctx.categories_in(unit.start, unit.end)
+        if unit.intro:
+            bens += [b for b in ctx.categories_in(*unit.intro) if b not in bens]
+        funders_here = {x.funder.key for x in drafts if x.funder is not None and x.unit.start == unit.start
+                        and x.index != d.index}
+        partners = ctx.partners_in(unit, d, funders_here)
+        programme = self._programme(ctx, d)
+        purpose = self._purpose(ctx, d)
+        s, e = strip_span(text, unit.start, unit.end)
+        return {
+            "amount": amount_dict(d.amount),
+            "amount_index": d.index,
+            "funder": d.funder_name,
+            "programme": programme,
+            "purpose": purpose,
+            "beneficiaries": bens,
+            "places": places,
+            "partners": partners,
+            "part_of": d.part_of,
+            "evidence": {"text": text[s:e], "start": s, "end": e},
+            "rule": ";".join(d.rule),
+        }
+
+    def _programme(self, ctx: _Context, d: Draft) -> str | None:
+        spans = [(d.unit.start, d.unit.end)] + ([d.unit.intro] if d.unit.intro else [])
+        for s, e in spans:
+            hit = self.cues.first("PROGRAMME", ctx.text[s:e])
+            if hit is not None:
+                ps = phrase_after(ctx.text, s + hit.start, e, max_chars=160)
+                if ps:
+                    return ctx.text[ps[0]:ps[1]]
+            for o in ctx.orgs:
+                if _inside(o, s, e) and o.kind == "programme" and not (d.funder and _same_org(o, d.funder)):
+                    return o.text
+        return None
+
+    def _purpose(self, ctx: _Context, d: Draft) -> str | None:
+        a, text = d.amount, ctx.text
+        seg_end = min(d.unit.end, ctx.next_amount_start(a.end, d.unit.end))
+        seg_start = max(d.unit.start, ctx.prev_amount_end(a.start, d.unit.start))
+        for s, e in ((a.end, seg_end), (seg_start, a.start)):
+            hit = self.cues.first("PURPOSE", text[s:e])
+            if hit is not None:
+                ps = phrase_after(text, s + hit.end, d.unit.end)
+                if ps:
+                    return text[ps[0]:ps[1]]
+        return None
+
+
+class _Context:
+    """Per-document lookups shared by the linking steps: statements, entities, main funder/place."""
+
+    def __init__(self, doc: Doc, c: AllocationCues, orgs: list[Ent], places: list[Ent], bens: list[Ent]) -> None:
+        self.doc = doc
+        self.text = doc.text
+        self.cues = c
+        self.orgs = orgs
+        self.org_cue = {(o.start, o.end): self._org_cue(o) for o in orgs}
+        self.title = self._title(doc)
+        self.dateline = self._dateline(doc)
+        self.places = [p for p in places if not _overlaps(p, orgs)]
+        self.bens = [b for b in bens if not _overlaps(b, [o for o in orgs if o.kind != "programme"])]
+        self.amount_bounds = sorted((s._.amount.start, s._.amount.end) for s in doc.spans.get(AMOUNTS_KEY, [])
+                                    if getattr(s._, "amount", None) is not None)
+        self.sentences = sentences(self.text, c)
+        self.items, self.intro_of = line_units(self.text, c)
+        self.main_funder = self._main_funder()
+        self.main_place_ent = self._main_place()
+        self.main_place = self.main_place_ent.name if self.main_place_ent else None
+        self.generic = [(h, self.text[h.start:h.end]) for h in c.all("GENERIC_PLACE", self.text)]
+
+    # -- document structure ---------------------------------------------------------------------------
+
+    @staticmethod
+    def _title(doc: Doc) -> tuple[int, int] | None:
+        t = doc._.title if Doc.has_extension("title") else None
+        if isinstance(t, tuple) and len(t) == 3:
+            return int(t[1]), int(t[2])
+        return None
+
+    @staticmethod
+    def _dateline(doc: Doc) -> tuple[int, int] | None:
+        for attr in ("dateline", "issue_line"):
+            dl = getattr(doc._, attr, None) if Doc.has_extension(attr) else None
+            if dl is not None and isinstance(_get(dl, "start"), int):
+                return _get(dl, "start"), _get(dl, "end")
+        return None
+
+    def unit_at(self, pos: int) -> Unit:
+        for s, e in self.items:
+            if s <= pos < e:
+                return Unit(s, e, self.intro_of.get(s), item=True)
+        for s, e in self.sentences:
+            if s <= pos < e:
+                return Unit(s, e)
+        return Unit(pos, pos + 1)
+
+    def prev_amount_end(self, pos: int, floor: int) -> int:
+        ends = [e for s, e in self.amount_bounds if e <= pos and e >= floor]
+        return max(ends) if ends else floor
+
+    def next_amount_start(self, pos: int, ceiling: int) -> int:
+        starts = [s for s, e in self.amount_bounds if s >= pos and s < ceiling]
+        return min(starts) if starts else ceiling
+
+    # -- organisations ------------------------------------------------------------------------------
+
+    def _org_cue(self, o: Ent) -> str | None:
+        before = self.text[max(0, o.start - 60):o.start]
+        if self.cues.ends_with("ISSUER_BEFORE", before):
+            return "issuer"
+        if self.cues.ends_with("PARTNER_BEFORE", before):
+            return "partner"
+        if self.cues.starts_with("RECIPIENT_AFTER", self.text[o.end:o.end + 40]):
+            return "recipient"
+        return None
+
+    def can_fund(self, o: Ent, unit: Unit) -> bool:
+        """Could this mention name the payer? Funder role (when roles are known) and no other cue."""
+        if o.roles and "funder" not in o.roles:
+            return False
+        return self.org_cue.get((o.start, o.end)) is None
+
+    def governing_org(self, a: Any) -> Ent | None:
+        """The organisation that is subject or agent of the verb governing the sum, if parsed."""
+        if not self.doc.has_annotation("DEP"):
+            return None
+        span = self.doc.char_span(a.start, a.end, alignment_mode="expand")
+        if span is None:
+            return None
+        tok = span.root
+        for _ in range(8):
+            if tok.pos_ == "VERB" or tok.head.i == tok.i:
+                break
+            tok = tok.head
+        if tok.pos_ != "VERB":
+            return None
+        for child in tok.children:
+            if child.dep_ in SUBJECT_DEPS:
+                for o in self.orgs:
+                    if o.start <= child.idx < o.end:
+                        return o
+        return None
+
+    def _main_funder(self) -> Ent | None:
+        """Most mentioned funder-role organisation, ties going to the first mentioned."""
+        return _most_mentioned([o for o in self.orgs if "funder" in o.roles], lambda o: 1.0)
+
+    def partners_in(self, unit: Unit, d: Draft, funders_here: set[str]) -> list[str]:
+        out: list[str] = []
+        seen: list[Ent] = []
+        for o in self.orgs:
+            if not _inside(o, unit.start, unit.end):
+                continue
+            if d.funder is not None and _same_org(o, d.funder):
+                continue
+            if d.funder is None and d.funder_name and fold(d.funder_name) == o.key:
+                continue
+            if self.org_cue.get((o.start, o.end)) == "issuer":
+                continue
+            if o.roles and o.roles <= NON_PARTNER_ROLES:
+                continue
+            if o.kind == "programme" and o.key not in funders_here:
+                continue
+            if any(_same_org(o, s) for s in seen):
+                continue
+            seen.append(o)
+            out.append(o.name)
+        return out
+
+    # -- places and beneficiaries -------------------------------------------------------------------
+
+    def _main_place(self) -> Ent | None:
+        dl = self.dateline
+
+        def weight(p: Ent) -> float:
+            if dl is not None and p.start < dl[1] and dl[0] < p.end:
+                return DATELINE_WEIGHT
+            return 1.0
+
+        return _most_mentioned(self.places, weight)
+
+    def places_in(self, s: int, e: int) -> list[str]:
+        """Canonical names of the places of spending named in text[s:e], generic ones resolved."""
+        found: list[tuple[int, Ent]] = []
+        dl = self.dateline
+        for p in self.places:
+            if not _inside(p, s, e):
+                continue
+            if dl is not None and p.start < dl[1] and dl[0] < p.end:
+                continue
+            if self.cues.ends_with("PLACE_EXCLUDE_BEFORE", self.text[max(0, p.start - 80):p.start]):
+                continue
+            found.append((p.start, p))
+        for hit, _txt in self.generic:
+            if not (s <= hit.start and hit.end <= e):
+                continue
+            if any(hit.start < x.end and x.start < hit.end for x in self.orgs + self.places):
+                continue
+            ref = self._resolve_generic(hit.start, hit.type)
+            if ref is not None:
+                found.append((hit.start, ref))
+        out: list[str] = []
+        keys: set[str] = set()
+        for _pos, p in sorted(found, key=lambda x: x[0]):
+            if p.key not in keys:
+                keys.add(p.key)
+                out.append(p.name)
+        return out
+
+    def _resolve_generic(self, pos: int, typ: str | None) -> Ent | None:
+        """`la province` is the province last named before it, else the document's main one of that type."""
+        types = PROVINCE_LIKE.get(typ or "", (typ,))
+        before = [p for p in self.places if p.end <= pos and p.type in types]
+        if before:
+            return before[-1]
+        return _most_mentioned([p for p in self.places if p.type in types], lambda p: 1.0)
+
+    def categories_in(self, s: int, e: int) -> list[str]:
+        out: list[str] = []
+        for b in self.bens:
+            if _inside(b, s, e):
+                for cat in b.categories:
+                    if cat not in out:
+                        out.append(cat)
+        return out
+
+
+def _most_mentioned(ents: list[Ent], weight: Any) -> Ent | None:
+    """The entity whose folded name has the most (weighted) mentions; ties go to the first mentioned."""
+    score: dict[str, float] = {}
+    first: dict[str, Ent] = {}
+    for e in ents:
+        score[e.key] = score.get(e.key, 0.0) + weight(e)
+        if e.key not in first or e.start < first[e.key].start:
+            first[e.key] = e
+    if not score:
+        return None
+    best = max(score, key=lambda k: (score[k], -first[k].start))
+    return first[best]

@@ -19,7 +19,7 @@ ALLOCATIONS_FILE = "allocations.jsonl"
 LABELS = frozenset({
     "GIVEN", "NOT_GIVEN", "NOT_GIVEN_AFTER", "RESTATEMENT", "PART", "AGENT_AFTER", "ISSUER_BEFORE",
     "PARTNER_BEFORE", "RECIPIENT_AFTER", "ARTICLE", "PLACE_EXCLUDE_BEFORE", "GENERIC_PLACE", "PURPOSE",
-    "PROGRAMME", "BULLET", "LIST_INTRO",
+    "PROGRAMME", "BULLET", "LIST_INTRO", "SENTENCE_END",
 })
 PLACE_TYPES = frozenset({"country", "region", "province", "prefecture", "commune", "city", "district",
                          "douar", "other"})
@@ -80,10 +80,9 @@ class AllocationCues:
         self._before: dict[str, tuple[Cue, ...]] = {
             label: tuple(Cue(r.id, label, re.compile(rf"(?:{r.pattern})\s*{self.article}\s*$", _FLAGS))
                          for r in by[label])
-            for label in ("ISSUER_BEFORE", "PARTNER_BEFORE")
+            for label in ("ISSUER_BEFORE", "PARTNER_BEFORE", "PART", "PLACE_EXCLUDE_BEFORE")
         }
-        self._agent = tuple(Cue(r.id, "AGENT_AFTER", re.compile(rf"(?:{r.pattern.rstrip('$')})\s*{self.article}\s*$",
-                                                               _FLAGS))
+        self._agent = tuple(Cue(r.id, "AGENT_AFTER", re.compile(rf"(?:{r.pattern})\s*{self.article}\s*", _FLAGS))
                             for r in by["AGENT_AFTER"])
         self._gap = tuple(Cue(r.id, "RESTATEMENT", re.compile(r.pattern, _FLAGS)) for r in by["RESTATEMENT"])
 
@@ -114,8 +113,7 @@ class AllocationCues:
 
     def ends_with(self, label: str, text: str) -> str | None:
         """Id of a rule of `label` (ISSUER_BEFORE, PARTNER_BEFORE, PART, ...) that ends `text`."""
-        cues = self._before.get(label) or self.cues[label]
-        for c in cues:
+        for c in self._before[label]:
             if c.regex.search(text):
                 return c.id
         return None
@@ -123,7 +121,7 @@ class AllocationCues:
     def agent_before(self, text: str) -> str | None:
         """Id of the AGENT_AFTER rule when `text` (amount end .. organisation start) is an agent phrase."""
         for c in self._agent:
-            if c.regex.match(text):
+            if c.regex.fullmatch(text):
                 return c.id
         return None
 
@@ -161,7 +159,7 @@ def cues(patterns: str = ALLOCATIONS_FILE) -> AllocationCues:
 
 # -- text helpers ---------------------------------------------------------------------------------
 
-_CLAUSE_END = re.compile(r"[,;.:()\n]|\s(?:et|ainsi\s+que|tandis\s+qu|alors\s+qu|dont|dans\s+le\s+cadre|au\s+profit)\b",
+_CLAUSE_END = re.compile(r"[,;.:()\n]|\s(?:ainsi\s+que|tandis\s+qu|alors\s+qu|dans\s+le\s+cadre|au\s+profit)\b",
                          re.IGNORECASE)
 _TRIM = " \t\n,;:.-–«»\"'’("
 
@@ -213,6 +211,23 @@ def line_units(text: str, c: AllocationCues) -> tuple[list[tuple[int, int]], dic
             current_intro = None
             prev_line = (s, e)
     return items, intro_of
+
+
+def sentences(text: str, c: AllocationCues) -> list[tuple[int, int]]:
+    """Sentence spans (start, end) that never cross a line break, cut by the SENTENCE_END rules."""
+    out: list[tuple[int, int]] = []
+    pos = 0
+    for raw in text.split("\n"):
+        s, e = pos, pos + len(raw)
+        pos = e + 1
+        cuts = sorted({m.end() for cue in c.cues["SENTENCE_END"] for m in cue.regex.finditer(text, s, e)})
+        start = s
+        for cut in [*cuts, e]:
+            a, b = strip_span(text, start, cut)
+            if b > a:
+                out.append((a, b))
+            start = cut
+    return out
 
 
 def strip_span(text: str, start: int, end: int) -> tuple[int, int]:
