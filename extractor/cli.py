@@ -144,14 +144,13 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_annotations(args: argparse.Namespace) -> int:
-    from . import annotations
+    from .annotations import export_file, import_file  # (`from . import annotations` is the __future__ flag)
 
     if args.annotations_command == "import":
         fields = [f.strip() for f in args.fields.split(",") if f.strip()] if args.fields else None
-        result = annotations.import_file(args.file, args.tool, args.output, fields=fields,
-                                         use_predictions=args.predictions)
+        result = import_file(args.file, args.tool, args.output, fields=fields, use_predictions=args.predictions)
     else:
-        result = annotations.export_file(args.records, args.tool, args.output, texts_dir=args.texts)
+        result = export_file(args.records, args.tool, args.output, texts_dir=args.texts)
     for w in result.warnings:
         print(f"communique: {w}", file=sys.stderr)
     print(f"communique: {result.line()}", file=sys.stderr)
