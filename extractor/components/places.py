@@ -1,29 +1,334 @@
-"""Places component (placeholder until its issue lands: produces an empty field)."""
+"""Places component: Moroccan territorial units, towns, districts, douars and the country.
+
+Sources of a mention, strongest first: a trigger phrase (`province de X`, `des communes de X, de Y
+et de Z`), the dateline / issue-line town, a gazetteer name standing alone (folded: case, accents,
+hyphens), and last the model's LOC entities for what nothing else covers. A candidate inside an
+organisation's name (the organisations component's spans, or an organisation head noun from
+`places/triggers.jsonl`) is no place; a bare name inside a facility's name is no mention; a
+letterhead line gives no place. One Place per (folded name, type), with all its mentions.
+"""
 
 from __future__ import annotations
 
+import bisect
+import re
+from dataclasses import dataclass
 from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from ..gazetteer import GAZETTEER_FILE, GazEntry, load_gazetteer, match_key, stop_names
+from ..normalizers.dates import grammar as date_grammar
+from ..normalizers.places import TRIGGERS_FILE, PlaceGrammar, grammar
+from ..text import fold
+
 SPAN_KEY = "places"
+ORG_SPAN_KEY = "organizations"
+MAX_GAZ_TOKENS = 8
+MAX_NAME_TOKENS = 12
+"""How far an organisation or facility name may run after its head noun."""
+BARE_PRIORITY = ("city", "region", "prefecture", "province", "country", "commune", "district", "douar", "other")
+WEAK_PRIORITY = ("region", "prefecture", "province", "city")
+_PROVINCIAL = ("province", "prefecture")
+_DETERMINERS = frozenset({"la", "le", "l'", "l’", "les", "un", "une", "son", "sa", "ses", "leur", "leurs"})
+_END_VERBS = frozenset({"VERB", "AUX"})
+_OF_BEFORE = re.compile(r"(?:\bde |d['’])$")
+_OF = frozenset({"de", "du", "des", "d'", "d’"})
+_PRIORITY = {"trigger": 0, "header": 1, "gazetteer": 2, "model": 3}
 
 
-@Language.factory("communique_places", assigns=["doc.spans"], default_config={"span_key": SPAN_KEY})
-def make_places(nlp: Language, name: str, *, span_key: str = SPAN_KEY) -> PlacesComponent:
-    return PlacesComponent(nlp, name, span_key=span_key)
+@dataclass(frozen=True, slots=True)
+class PlaceMention:
+    """One place mention: exact offsets plus the normalised place it names (`span._.place`)."""
+
+    text: str
+    start: int
+    end: int
+    name: str
+    type: str
+    code: str | None
+    latitude: float | None
+    longitude: float | None
+    rule: str
+    source: str
+
+
+@Language.factory(
+    "communique_places",
+    assigns=["doc.spans", "span._.place"],
+    default_config={"patterns": TRIGGERS_FILE, "gazetteer": GAZETTEER_FILE, "span_key": SPAN_KEY,
+                    "use_model_loc": True},
+)
+def make_places(nlp: Language, name: str, *, patterns: str = TRIGGERS_FILE, gazetteer: str = GAZETTEER_FILE,
+                span_key: str = SPAN_KEY, use_model_loc: bool = True) -> PlacesComponent:
+    return PlacesComponent(nlp, name, patterns=patterns, gazetteer=gazetteer, span_key=span_key,
+                           use_model_loc=use_model_loc)
 
 
 class PlacesComponent:
-    def __init__(self, nlp: Language, name: str, *, span_key: str) -> None:
+    """Finds place mentions; `doc.spans[span_key]` holds disjoint spans with `span._.place` set."""
+
+    def __init__(self, nlp: Language, name: str, *, patterns: str, gazetteer: str, span_key: str,
+                 use_model_loc: bool) -> None:
         self.name = name
         self.span_key = span_key
+        self.use_model_loc = use_model_loc
+        self.grammar: PlaceGrammar = grammar(patterns)
+        self.gaz: dict[str, tuple[GazEntry, ...]] = load_gazetteer(gazetteer)
+        self.stop = stop_names("")
+        self.loc_stop = stop_names("loc")
+        self.letterhead = date_grammar().letterhead
         Span.set_extension("place", default=None, force=True)
 
+    # -- resolving a name against the gazetteer ------------------------------------------------
+    def _entry(self, surface: str, types: tuple[str, ...]) -> GazEntry | None:
+        entries = self.gaz.get(match_key(surface), ())
+        for t in types:
+            for e in entries:
+                if e.type == t:
+                    return e
+        return None
+
+    def _mention(self, text: str, start: int, end: int, type_: str, rule: str, source: str,
+                 entry: GazEntry | None) -> PlaceMention:
+        surface = " ".join(text[start:end].split())
+        name = entry.name if entry is not None and fold(entry.name) == fold(surface) else surface
+        code = entry.code if entry is not None and entry.type == type_ and type_ in (*_PROVINCIAL, "region",
+                                                                                      "country") else None
+        lat = lon = None
+        if entry is not None and entry.latitude is not None:
+            lat, lon = entry.latitude, entry.longitude
+        else:
+            town = self._entry(surface, ("city",))
+            if town is not None:
+                lat, lon = town.latitude, town.longitude
+        return PlaceMention(text[start:end], start, end, name, type_, code, lat, lon, rule, source)
+
+    # -- the four sources ----------------------------------------------------------------------
+    def _from_triggers(self, text: str) -> list[PlaceMention]:
+        out = []
+        for c in self.grammar.find(text):
+            t = c.type
+            entry = self._entry(c.text, ("country",))
+            if entry is not None:
+                t = "country"  # `les 12 régions du Maroc`: the country, whatever the trigger
+            elif c.weak:
+                entry = self._entry(c.text, WEAK_PRIORITY)
+                t = entry.type if entry is not None else t
+            elif (t in ("district", "douar") and _OF_BEFORE.search(text, max(0, c.start - 4), c.start)
+                  and (entry := self._entry(c.text, ("city", *_PROVINCIAL, "region"))) is not None):
+                t = entry.type  # `les quartiers de Fès`, `douars de la région X`: the town or territory
+            elif t == "prefecture":
+                entry = self._entry(c.text, (t, "province"))
+            elif t in _PROVINCIAL:
+                entry = self._entry(c.text, (t, *_PROVINCIAL))
+                t = entry.type if entry is not None else t
+            else:
+                entry = self._entry(c.text, (t,))
+            out.append(self._mention(text, c.start, c.end, t, c.rule, "trigger", entry))
+        return out
+
+    def _from_header(self, doc: Doc) -> list[PlaceMention]:
+        out = []
+        for dl in (doc._.dateline, doc._.issue_line):
+            if dl is None or not dl.place or dl.place_start is None:
+                continue
+            start = dl.place_start
+            end = start + len(dl.place)
+            if doc.text[start:end] != dl.place:
+                continue
+            entry = self._entry(dl.place, ("city",))
+            out.append(self._mention(doc.text, start, end, "city", dl.rule, "header", entry))
+        return out
+
+    def _from_gazetteer(self, doc: Doc) -> list[PlaceMention]:
+        text = doc.text
+        out: list[PlaceMention] = []
+        n = len(doc)
+        i = 0
+        while i < n:
+            tok = doc[i]
+            if not tok.text[:1].isupper():
+                i += 1
+                continue
+            hit = None
+            for k in range(min(MAX_GAZ_TOKENS, n - i), 0, -1):
+                last = doc[i + k - 1]
+                if last.is_punct or last.is_space:
+                    continue
+                start, end = tok.idx, last.idx + len(last.text)
+                if text[end : end + 1] == "-" and text[end + 1 : end + 2].isupper():
+                    continue  # part of a longer hyphenated name
+                if _name_word(doc, i - 1) or _name_word(doc, i + k):
+                    continue  # part of a longer name the gazetteer lacks (Zaouiat Sidi X, Tanger Med)
+                entry = self._entry(text[start:end], BARE_PRIORITY)
+                if entry is not None:
+                    hit = (k, self._mention(text, start, end, entry.type, "gazetteer.bare", "gazetteer", entry))
+                    break
+            if hit is None:
+                i += 1
+                continue
+            out.append(hit[1])
+            i += hit[0]
+        return out
+
+    def _from_model(self, doc: Doc) -> list[PlaceMention]:
+        """The model's LOC entities that look like a place name after a locative (`à X` is a town)."""
+        out = []
+        for ent in doc.ents:
+            if ent.label_ != "LOC":
+                continue
+            surface = ent.text.strip(" «»\"“”'’()")
+            if not surface or self.grammar.name_re.fullmatch(surface) is None:
+                continue  # not a capitalised name: lower-case words, acronyms in brackets, digits
+            if surface.isupper() or fold(surface) in self.stop or fold(surface) in self.loc_stop:
+                continue
+            start = ent.start_char + ent.text.index(surface)
+            before = doc.text[max(0, start - 30) : start]
+            type_ = next((str(r.type) for r, rx in self.grammar.locatives if rx.search(before)), None)
+            if type_ is None:
+                continue
+            out.append(self._mention(doc.text, start, start + len(surface), type_, "model.loc", "model", None))
+        return out
+
+    def _territory(self, text: str, org_start: int, m: PlaceMention) -> bool:
+        """The organisation span is the territory itself (`commune de X`): its trigger decides, not the span.
+
+        The organisations component may take a territory for an actor; a place mention is only
+        dropped for a span that holds it as the complement of another name (`Conseil de la région de X`).
+        """
+        if org_start == m.start:
+            return True
+        for _rule, rx in self.grammar.triggers:
+            t = rx.match(text, org_start)
+            if t is not None and t.end() == m.start:
+                return True
+        return False
+
+    # -- guards --------------------------------------------------------------------------------
+    def _extents(self, doc: Doc, rx: Any) -> list[tuple[int, int]]:
+        """Stretches an organisation or facility name covers: head noun + name tokens after it."""
+        text = doc.text
+        starts = [t.idx for t in doc]
+        out = []
+        for m in rx.finditer(text):
+            i = bisect.bisect_left(starts, m.end())
+            end = m.end()
+            acronym = m.group(0).isupper()
+            for j in range(i, min(i + MAX_NAME_TOKENS, len(doc))):
+                t = doc[j]
+                low = t.lower_
+                if t.is_space or "\n" in t.text_with_ws[: len(t.text)]:
+                    break
+                if t.is_punct and t.text not in ("(", ")", "'", "’", "-"):
+                    break
+                if t.pos_ in _END_VERBS or low in self.grammar.stop_words:
+                    break
+                if low == "et" and j + 1 < len(doc) and doc[j + 1].lower_ in _DETERMINERS:
+                    break
+                if j > i and doc[j - 1].text == ")" and low not in _OF:
+                    break  # `(INDH) pour la province de X`: after the acronym only `de ...` continues
+                if j == i and acronym and low not in _OF and low != ")" and not t.text[:1].isupper():
+                    break  # an acronym head takes `de X` or a name right after it, nothing else
+                end = t.idx + len(t.text)
+                if "\n" in t.whitespace_:
+                    break
+            out.append((m.start(), end))
+        return out
+
+    def _letterhead_lines(self, doc: Doc) -> list[tuple[int, int]]:
+        """Letterhead lines at the top (before the dateline or issue line): they give no place."""
+        limit = min(d.start for d in (doc._.dateline, doc._.issue_line) if d is not None) \
+            if (doc._.dateline or doc._.issue_line) else 400
+        out, pos = [], 0
+        for raw in doc.text.split("\n")[:8]:
+            line = raw.strip()
+            start = pos
+            pos += len(raw) + 1
+            if start >= limit:
+                break
+            if line and ":" not in line and len(line) <= 140 and self.letterhead.fullmatch(line):
+                out.append((start, start + len(raw)))
+        return out
+
+    # -- the component -------------------------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
-        doc.spans[self.span_key] = []
+        text = doc.text
+        orgs = [(s.start_char, s.end_char) for s in doc.spans[ORG_SPAN_KEY]] if ORG_SPAN_KEY in doc.spans else []
+        org_ext = self._extents(doc, self.grammar.org_heads)
+        fac_ext = self._extents(doc, self.grammar.facility_heads)
+        heads = self._letterhead_lines(doc)
+
+        blocked = [(s.start_char, s.end_char) for key in ("amounts", "dates") if key in doc.spans
+                   for s in doc.spans[key]]
+        for dl in (doc._.dateline, doc._.issue_line):
+            if dl is not None and dl.place_start is not None:
+                blocked.append((dl.place_start + len(dl.place or ""), dl.end))
+
+        def overlaps(m: PlaceMention, spans: list[tuple[int, int]]) -> bool:
+            return any(m.start < e and s < m.end for s, e in spans)
+
+        def inside(m: PlaceMention, spans: list[tuple[int, int]], strict: bool) -> bool:
+            # strict: the mention starts after the head (it is the name's complement, not its head)
+            return any(s <= m.start and m.end <= e and (not strict or m.start > s) for s, e in spans)
+
+        cands = self._from_triggers(text) + self._from_header(doc) + self._from_gazetteer(doc)
+        if self.use_model_loc:
+            cands += self._from_model(doc)
+        kept: list[PlaceMention] = []
+        for m in sorted(cands, key=lambda m: (_PRIORITY[m.source], m.start)):
+            if fold(m.name) in self.stop or inside(m, heads, False):
+                continue
+            if any(s <= m.start and m.end <= e and not self._territory(text, s, m) for s, e in orgs):
+                continue
+            if inside(m, org_ext, True):
+                continue
+            if m.source in ("gazetteer", "model") and inside(m, fac_ext, True):
+                continue
+            if m.source == "model" and (overlaps(m, org_ext) or overlaps(m, fac_ext) or overlaps(m, blocked)):
+                continue
+            if any(m.start < k.end and k.start < m.end for k in kept):
+                continue
+            kept.append(m)
+        kept.sort(key=lambda m: m.start)
+        spans = []
+        for m in kept:
+            span = doc.char_span(m.start, m.end, alignment_mode="expand")
+            if span is None:
+                continue
+            span._.place = m
+            spans.append(span)
+        doc.spans[self.span_key] = spans
         return doc
 
     def export(self, doc: Doc) -> dict[str, Any]:
-        return {"places": []}
+        return {"places": group_places([s._.place for s in doc.spans.get(self.span_key, [])])}
+
+
+def _name_word(doc: Doc, i: int) -> bool:
+    """Token i is a capitalised name word glued (by a space) to its neighbour, not a sentence opener."""
+    if i < 0 or i >= len(doc):
+        return False
+    t = doc[i]
+    if not t.text[:1].isupper() or t.is_stop or t.is_punct or t.is_sent_start or len(t.text) < 2:
+        return False
+    if i > 0 and doc[i - 1].text in (".", "\n", ":", "!", "?"):
+        return False
+    return not t.text.isupper()
+
+
+def group_places(mentions: list[PlaceMention]) -> list[dict[str, Any]]:
+    """One Place dict per (folded name, type), in order of first mention, with all its mentions."""
+    places: dict[tuple[str, str], dict[str, Any]] = {}
+    for m in sorted(mentions, key=lambda m: m.start):
+        key = (fold(m.name), m.type)
+        p = places.get(key)
+        if p is None:
+            p = places[key] = {"name": m.name, "type": m.type, "code": m.code, "latitude": m.latitude,
+                               "longitude": m.longitude, "mentions": [], "rule": m.rule}
+        p["code"] = p["code"] or m.code
+        if p["latitude"] is None and m.latitude is not None:
+            p["latitude"], p["longitude"] = m.latitude, m.longitude
+        p["mentions"].append({"text": m.text, "start": m.start, "end": m.end})
+    return list(places.values())

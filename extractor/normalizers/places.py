@@ -17,8 +17,8 @@ from ..patterns import Rule, load_jsonl
 from ..records import PlaceType
 
 TRIGGERS_FILE = "places/triggers.jsonl"
-LABELS = {"NAME_WORD", "NAME_JOINER", "LIST_SEP", "TRIGGER", "POST_TRIGGER", "ORG_HEAD", "FACILITY_HEAD",
-          "NAME_STOP"}
+LABELS = {"NAME_WORD", "NAME_JOINER", "LIST_SEP", "LIST_ASIDE", "TRIGGER", "POST_TRIGGER", "ACTOR_BEFORE",
+          "LOCATIVE", "ORG_HEAD", "FACILITY_HEAD", "NAME_STOP"}
 _SINGLE = {"NAME_WORD", "NAME_JOINER", "LIST_SEP", "NAME_STOP"}
 MAX_NAME_WORDS = 6
 _QUOTE_CLOSE = re.compile(r"^\s*[»\"”]")
@@ -53,7 +53,7 @@ class PlaceGrammar:
         for r in rules:
             if r.label not in LABELS:
                 raise PatternError(source, f"rule {r.id!r}: unknown label {r.label!r}")
-            if r.label in ("TRIGGER", "POST_TRIGGER") and r.type is None:
+            if r.label in ("TRIGGER", "POST_TRIGGER", "LOCATIVE") and r.type is None:
                 raise PatternError(source, f"rule {r.id!r}: a {r.label} rule needs 'type'")
             try:
                 re.compile(r.pattern)
@@ -63,6 +63,8 @@ class PlaceGrammar:
         for label in _SINGLE:
             if len(by[label]) != 1:
                 raise PatternError(source, f"exactly one {label} rule is needed, found {len(by[label])}")
+        if len(by["LIST_ASIDE"]) > 1:
+            raise PatternError(source, "at most one LIST_ASIDE rule")
         self.by = by
         word = by["NAME_WORD"][0].pattern
         joiner = by["NAME_JOINER"][0].pattern
@@ -74,11 +76,13 @@ class PlaceGrammar:
         self.triggers = [(r, re.compile(rf"(?:{r.pattern})(?={self.name})", re.IGNORECASE))
                          for r in by["TRIGGER"]]
         self.posts = [(r, re.compile(r.pattern, re.IGNORECASE)) for r in by["POST_TRIGGER"]]
-        self.org_heads = re.compile("|".join(f"(?:{r.pattern})" for r in by["ORG_HEAD"]) or r"(?!x)x",
-                                    re.IGNORECASE)
-        self.facility_heads = re.compile("|".join(f"(?:{r.pattern})" for r in by["FACILITY_HEAD"])
-                                         or r"(?!x)x", re.IGNORECASE)
+        self.org_heads = _union(by["ORG_HEAD"])
+        self.facility_heads = _union(by["FACILITY_HEAD"])
         self.stop_words = frozenset(by["NAME_STOP"][0].pattern.lower().split("|"))
+        self.actor_before = _union(by["ACTOR_BEFORE"])
+        self.locatives = [(r, re.compile(r.pattern, re.IGNORECASE)) for r in by["LOCATIVE"]]
+        aside = by["LIST_ASIDE"][0].pattern if by["LIST_ASIDE"] else r"(?!x)x"
+        self.list_aside = re.compile(rf"(?:{aside})(?:{self.name})", re.IGNORECASE)
         self.list_follow = re.compile(rf"(?:{by['LIST_SEP'][0].pattern})(?P<name>{self.name})", re.IGNORECASE)
         self.name_list_before = re.compile(
             rf"(?P<names>(?:{self.name})(?:(?:\s*,\s*|\s+et\s+)(?:à\s+|de\s+|d['’]\s*)?(?:{self.name}))*)$")
@@ -90,13 +94,19 @@ class PlaceGrammar:
         """Every name a trigger announces, with the trigger's type, in text order (no overlaps)."""
         out: list[Candidate] = []
         for rule, rx in self.triggers:
+            actor = rule.type in ("province", "prefecture", "region", "commune")
             for m in rx.finditer(text):
                 nm = self._name_at(text, m.end())
                 if nm is None:
                     continue
+                if actor and self.actor_before.search(text[max(0, m.start() - 40) : m.start()]):
+                    continue
                 out.append(Candidate(nm.group(0), nm.start(), nm.end(), str(rule.type), rule.id, rule.weak))
                 pos = nm.end()
                 while rule.list:
+                    aside = self.list_aside.match(text, pos)
+                    if aside is not None:
+                        pos = aside.end()
                     nxt = self.list_follow.match(text, pos)
                     if nxt is None:
                         break
@@ -119,6 +129,10 @@ class PlaceGrammar:
                 for nm in self.name_re.finditer(lm.group("names")):
                     out.append(Candidate(nm.group(0), base + nm.start(), base + nm.end(), str(rule.type), rule.id))
         return out
+
+
+def _union(rules: list[PlaceRule]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{r.pattern})" for r in rules) or r"(?!x)x", re.IGNORECASE)
 
 
 def _disjoint(cands: list[Candidate]) -> list[Candidate]:

