@@ -43,7 +43,7 @@ DATELINE_WEIGHT = 0.5
 """A dateline or issue-line town counts half a mention when choosing the main place (it is where
 the text was signed, which is often but not always where the money goes)."""
 
-NON_PARTNER_ROLES = frozenset({"issuer", "mentioned"})
+NON_PARTNER_ROLES = frozenset({"issuer"})
 SUBJECT_DEPS = frozenset({"nsubj", "obl:agent"})
 PROVINCE_LIKE = {"province": ("province", "prefecture"), "prefecture": ("prefecture", "province")}
 
@@ -89,6 +89,12 @@ class Ent:
     type: str | None = None
     categories: tuple[str, ...] = ()
     text: str = ""
+
+    @property
+    def label(self) -> str:
+        """How an allocation names the organisation: its acronym where the text gives one (the gold
+        convention: `INDH`, `ONEE`), else its canonical name."""
+        return self.acronym or self.name
 
 
 @dataclass(slots=True)
@@ -225,10 +231,10 @@ class AllocationsComponent:
             if d.funder_name is None:
                 intro = self._intro_funder(ctx, d, by_index)
                 if intro is not None:
-                    d.funder, d.funder_name = intro, intro.name
+                    d.funder, d.funder_name = intro, intro.label
                     d.rule.append("funder.intro")
                 elif ctx.main_funder is not None:
-                    d.funder_name = ctx.main_funder.name
+                    d.funder, d.funder_name = ctx.main_funder, ctx.main_funder.label
                     d.rule.append("funder.main")
             out.append(self._record(ctx, d, drafts, text))
         return out
@@ -293,8 +299,9 @@ class AllocationsComponent:
             return  # a co-financed total: its first contributor, once the parts are known
         # 2. the payer named before the sum in its clause (nearest)
         left = [o for o in in_unit if seg_start <= o.start and o.end <= a.start and ctx.can_fund(o, unit)]
-        if left:
-            self._set_funder(d, left[-1], "funder.clause")
+        payers = [o for o in left if ctx.cue_of(o) == "payer"]
+        if payers or left:
+            self._set_funder(d, (payers or left)[-1], "funder.clause")
             return
         # 3. subject or agent of the verb that governs the sum (dependency parse)
         o = ctx.governing_org(a)
@@ -302,13 +309,14 @@ class AllocationsComponent:
             self._set_funder(d, o, "funder.parse")
             return
         # 4. a contributor named later in the statement
-        later = [o for o in in_unit if o.start >= a.end and "funder" in o.roles and ctx.can_fund(o, unit)]
+        later = [o for o in in_unit if o.start >= a.end and ctx.can_fund(o, unit)
+                 and ("funder" in o.roles or ctx.cue_of(o) == "payer")]
         if later:
             self._set_funder(d, later[0], "funder.later")
 
     @staticmethod
     def _set_funder(d: Draft, o: Ent, rule: str) -> None:
-        d.funder, d.funder_name, d.own_funder = o, o.name, True
+        d.funder, d.funder_name, d.own_funder = o, o.label, True
         d.rule.append(rule)
 
     def _intro_funder(self, ctx: _Context, d: Draft, by_index: dict[int, Draft]) -> Ent | None:
@@ -440,20 +448,33 @@ class _Context:
     # -- organisations ------------------------------------------------------------------------------
 
     def _org_cue(self, o: Ent) -> str | None:
+        """How the words around a mention cast the organisation: issuer, partner, payer, approver, recipient."""
+        c = self.cues
         before = self.text[max(0, o.start - 60):o.start]
-        if self.cues.ends_with("ISSUER_BEFORE", before):
+        after = self.text[o.end:o.end + 160]
+        if c.ends_with("ISSUER_BEFORE", before) or c.starts_with("ISSUER_AFTER", after):
             return "issuer"
-        if self.cues.ends_with("PARTNER_BEFORE", before):
+        if c.ends_with("PARTNER_BEFORE", before):
             return "partner"
-        if self.cues.starts_with("RECIPIENT_AFTER", self.text[o.end:o.end + 40]):
+        if c.ends_with("PAYER_BEFORE", before) or c.starts_with("PAYER_AFTER", after):
+            return "payer"
+        if c.starts_with("APPROVER_AFTER", after):
+            return "approver"
+        if c.starts_with("RECIPIENT_AFTER", after):
             return "recipient"
         return None
 
+    def cue_of(self, o: Ent) -> str | None:
+        return self.org_cue.get((o.start, o.end))
+
     def can_fund(self, o: Ent, unit: Unit) -> bool:
-        """Could this mention name the payer? Funder role (when roles are known) and no other cue."""
-        if o.roles and "funder" not in o.roles:
+        """Could this mention name the payer? A payer cue says yes, another cue no, else the funder role."""
+        cue = self.cue_of(o)
+        if cue == "payer":
+            return True
+        if cue is not None:
             return False
-        return self.org_cue.get((o.start, o.end)) is None
+        return not o.roles or "funder" in o.roles
 
     def governing_org(self, a: Any) -> Ent | None:
         """The organisation that is subject or agent of the verb governing the sum, if parsed."""
@@ -477,8 +498,9 @@ class _Context:
         return None
 
     def _main_funder(self) -> Ent | None:
-        """Most mentioned funder-role organisation, ties going to the first mentioned."""
-        return _most_mentioned([o for o in self.orgs if "funder" in o.roles], lambda o: 1.0)
+        """Most mentioned funder organisation (funder role or payer cue), ties going to the first mentioned."""
+        keys = {o.key for o in self.orgs if "funder" in o.roles or self.cue_of(o) == "payer"}
+        return _most_mentioned([o for o in self.orgs if o.key in keys], lambda o: 1.0)
 
     def partners_in(self, unit: Unit, d: Draft, funders_here: set[str]) -> list[str]:
         out: list[str] = []
@@ -490,7 +512,7 @@ class _Context:
                 continue
             if d.funder is None and d.funder_name and fold(d.funder_name) == o.key:
                 continue
-            if self.org_cue.get((o.start, o.end)) == "issuer":
+            if self.cue_of(o) in ("issuer", "approver"):
                 continue
             if o.roles and o.roles <= NON_PARTNER_ROLES:
                 continue
@@ -499,7 +521,7 @@ class _Context:
             if any(_same_org(o, s) for s in seen):
                 continue
             seen.append(o)
-            out.append(o.name)
+            out.append(o.label)
         return out
 
     # -- places and beneficiaries -------------------------------------------------------------------

@@ -19,7 +19,8 @@ ALLOCATIONS_FILE = "allocations.jsonl"
 LABELS = frozenset({
     "GIVEN", "NOT_GIVEN", "NOT_GIVEN_AFTER", "RESTATEMENT", "PART", "AGENT_AFTER", "ISSUER_BEFORE",
     "PARTNER_BEFORE", "RECIPIENT_AFTER", "ARTICLE", "PLACE_EXCLUDE_BEFORE", "GENERIC_PLACE", "PURPOSE",
-    "PROGRAMME", "BULLET", "LIST_INTRO", "SENTENCE_END",
+    "PROGRAMME", "BULLET", "LIST_INTRO", "SENTENCE_END", "PAYER_BEFORE", "PAYER_AFTER", "APPROVER_AFTER",
+    "ISSUER_AFTER",
 })
 PLACE_TYPES = frozenset({"country", "region", "province", "prefecture", "commune", "city", "district",
                          "douar", "other"})
@@ -80,7 +81,7 @@ class AllocationCues:
         self._before: dict[str, tuple[Cue, ...]] = {
             label: tuple(Cue(r.id, label, re.compile(rf"(?:{r.pattern})\s*{self.article}\s*$", _FLAGS))
                          for r in by[label])
-            for label in ("ISSUER_BEFORE", "PARTNER_BEFORE", "PART", "PLACE_EXCLUDE_BEFORE")
+            for label in ("ISSUER_BEFORE", "PARTNER_BEFORE", "PART", "PLACE_EXCLUDE_BEFORE", "PAYER_BEFORE")
         }
         self._agent = tuple(Cue(r.id, "AGENT_AFTER", re.compile(rf"(?:{r.pattern})\s*{self.article}\s*", _FLAGS))
                             for r in by["AGENT_AFTER"])
