@@ -356,3 +356,47 @@ def test_scoring_agrees_with_reference_on_perturbed_records(seed: int, tmp_path:
     mine_per_doc = {doc: {f: round(o.counts.f1, 2) for f, o in score.items() if o.counts.scored and o.counts.f1 < 1}
                     for doc, score in report.docs.items()}
     assert {d: v for d, v in mine_per_doc.items() if v} == ref_per_doc
+
+
+# --- the eval command ---------------------------------------------------------------------------
+
+def test_scoring_cli_eval_records_json_and_per_doc(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from extractor.cli import main
+
+    record = json.loads((FIXTURES / "records.jsonl").read_text(encoding="utf-8"))
+    record["amounts"][1]["value"] = 12.0
+    record["places"][1]["type"] = "city"
+    records = tmp_path / "records.jsonl"
+    records.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    assert main(["eval", str(FIXTURES), "--records", str(records), "--json", str(tmp_path / "e.json"),
+                 "--per-doc"]) == 0
+    out = capsys.readouterr().out
+    assert "  amounts: missed 900000 MAD; added 12 MAD" in out
+    assert "  places_typed: missed (had soualem, commune); added (had soualem, city)" in out
+    figures = json.loads((tmp_path / "e.json").read_text())
+    assert figures["amounts"] == {"p": 0.5, "r": 0.5, "f1": 0.5, "tp": 1, "fp": 1, "fn": 1}
+    assert figures["places"]["f1"] == 1.0 and figures["_docs"] == 1
+
+
+def test_scoring_cli_eval_extracts_and_updates_thresholds(tmp_path: Path, nlp: Any,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    from extractor.cli import main
+
+    gold = tmp_path / "gold"
+    gold.mkdir()
+    for suffix in (".txt", ".gold.json"):
+        (gold / f"berrechid-centres{suffix}").write_bytes((FIXTURES / f"berrechid-centres{suffix}").read_bytes())
+    thresholds = tmp_path / "tests" / "thresholds.json"
+    thresholds.parent.mkdir()
+    thresholds.write_text(json.dumps({"sets": {"gold": {"amounts": 0.0}}}))
+    assert main(["eval", str(gold), "--update-thresholds", str(thresholds)]) == 0
+    assert "docs=1 missing=0" in capsys.readouterr().out
+    floors = json.loads(thresholds.read_text())["sets"]["gold"]
+    assert floors["amounts"] == 1.0 and "_core_macro_f1" in floors
+
+
+def test_scoring_cli_eval_missing_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from extractor.cli import main
+
+    assert main(["eval", str(tmp_path / "absent")]) == 2
+    assert "no such gold folder" in capsys.readouterr().err
