@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from extractor.annotations import (
     AnnotationError,
@@ -209,3 +211,22 @@ def test_annotations_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
                  "-o", str(tmp_path / "gold")]) == 0
     assert "imported 1 documents" in capsys.readouterr().err
     assert (tmp_path / "gold" / f"{NAME}.gold.json").is_file()
+
+
+_WORDS = st.text(alphabet=st.characters(blacklist_characters="|=;,\n\r", blacklist_categories=("Cs", "Cc", "Zs")),
+                 min_size=1, max_size=12)
+_NAMES = st.lists(_WORDS, min_size=1, max_size=4).map(" ".join)
+
+
+@given(value=st.integers(1, 10**10), qualifier=st.sampled_from(["exact", "approx", "at_most"]),
+       places=st.lists(_NAMES, max_size=3), funder=st.none() | _NAMES, purpose=st.none() | _NAMES)
+def test_annotations_allocation_label_round_trip(value: int, qualifier: str, places: list[str],
+                                                 funder: str | None, purpose: str | None) -> None:
+    label = format_label("ALLOCATION", {"value": value, "currency": "MAD", "qualifier": qualifier,
+                                        "places": places, "funder": funder, "purpose": purpose})
+    gold = spans_to_gold("x", "Une phrase.", [Span(0, 4, *parse_label(label))], {}, {"allocations"})
+    alloc = gold["allocations"][0]
+    assert alloc["amount"] == {"value": value, "currency": "MAD", "qualifier": qualifier}
+    assert alloc["places"] == [p.strip() for p in places if p.strip()]
+    assert alloc["funder"] == ((funder or "").strip() or None)
+    assert alloc.get("purpose") == ((purpose or "").strip() or None)
