@@ -14,7 +14,7 @@ named there. With no funder or place in the statement, the document's main one i
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from spacy.language import Language
@@ -128,6 +128,14 @@ def _orgs(doc: Doc) -> list[Ent]:
         out.append(Ent(s, e, str(name), fold(name), kind=_str_or_none(_get(v, "kind")),
                        roles=frozenset(_str_list(_get(v, "roles"))), acronym=_get(v, "acronym"),
                        text=doc.text[s:e]))
+    # roles belong to the organisation, not to one mention: pool them over its mentions
+    pooled: dict[str, frozenset[str]] = {}
+    acronyms: dict[str, str] = {}
+    for o in out:
+        pooled[o.key] = pooled.get(o.key, frozenset()) | o.roles
+        if o.acronym:
+            acronyms.setdefault(o.key, o.acronym)
+    out = [replace(o, roles=pooled[o.key], acronym=o.acronym or acronyms.get(o.key)) for o in out]
     return sorted(out, key=lambda x: (x.start, -x.end))
 
 
@@ -304,8 +312,9 @@ class AllocationsComponent:
             self._set_funder(d, (payers or left)[-1], "funder.clause")
             return
         # 3. subject or agent of the verb that governs the sum (dependency parse)
-        o = ctx.governing_org(a)
-        if o is not None and ctx.can_fund(o, unit):
+        o, giving = ctx.governing_org(a)
+        if o is not None and _inside(o, unit.start, unit.end) and (
+                ctx.can_fund(o, unit) or (giving and ctx.cue_of(o) is None)):
             self._set_funder(d, o, "funder.parse")
             return
         # 4. a contributor named later in the statement
@@ -476,26 +485,33 @@ class _Context:
             return False
         return not o.roles or "funder" in o.roles
 
-    def governing_org(self, a: Any) -> Ent | None:
-        """The organisation that is subject or agent of the verb governing the sum, if parsed."""
+    def governing_org(self, a: Any) -> tuple[Ent | None, bool]:
+        """The organisation that is subject or agent of the verb governing the sum (dependency parse),
+        and whether that verb is a giving verb. A verb coordinated to another shares its subject."""
         if not self.doc.has_annotation("DEP"):
-            return None
+            return None, False
         span = self.doc.char_span(a.start, a.end, alignment_mode="expand")
         if span is None:
-            return None
+            return None, False
         tok = span.root
         for _ in range(8):
             if tok.pos_ == "VERB" or tok.head.i == tok.i:
                 break
             tok = tok.head
         if tok.pos_ != "VERB":
-            return None
-        for child in tok.children:
-            if child.dep_ in SUBJECT_DEPS:
-                for o in self.orgs:
-                    if o.start <= child.idx < o.end:
-                        return o
-        return None
+            return None, False
+        verb = tok
+        giving = self.cues.first("GIVEN", verb.text) is not None
+        for _ in range(3):
+            for child in verb.children:
+                if child.dep_ in SUBJECT_DEPS:
+                    for o in self.orgs:
+                        if o.start <= child.idx < o.end:
+                            return o, giving
+            if verb.dep_ != "conj" or verb.head.i == verb.i:
+                break
+            verb = verb.head
+        return None, False
 
     def _main_funder(self) -> Ent | None:
         """Most mentioned funder organisation (funder role or payer cue), ties going to the first mentioned."""
