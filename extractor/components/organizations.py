@@ -1,29 +1,577 @@
-"""Organizations component (placeholder until its issue lands: produces an empty field)."""
+"""Organisations component: unique organisations and programmes, with their mentions and roles.
+
+How it reads a text (every word list is data under `patterns/organizations/`):
+1. candidates: known names and acronyms (PhraseMatcher over `known.csv`), and generic heads
+   (Matcher over `triggers.jsonl`) extended with the name's complement;
+2. overlaps: the longest candidate wins; a branch naming a known parent becomes the parent; a
+   class noun before a known name (`le groupe minier Managem`) gives way to the known name;
+3. acronyms: a bracketed short form after a name (`Division de l'action sociale (DAS)`) links every
+   later use of it to that organisation;
+4. linking: a short or bare reference (`le Conseil`, `la Fondation Mohammed VI`, `notre
+   association`) joins the organisation whose name it begins; a bare head with none is dropped;
+5. roles: regex cues before and after each mention (`roles.jsonl`), spread over enumerations
+   (`convention signée entre X, Y et Z`), sums of money next to a name, and letterheads;
+   a territory used as an actor (`la Province de X`) stays an organisation only where a cue
+   gives it a role.
+"""
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass, field
 from typing import Any
 
 from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 
+from ..normalizers.organizations import (
+    GRAMMAR_FILE,
+    KNOWN_FILE,
+    ROLES_FILE,
+    TRIGGERS_FILE,
+    KnownOrg,
+    OrgLexicon,
+    TriggerRule,
+    lexicon,
+)
+from ..text import fold
+
 SPAN_KEY = "organizations"
+_DE = {"de", "du", "des", "d'", "d’"}
+_DET = {"la", "l'", "l’", "le", "les"}
+_A = {"à", "au", "aux"}
+_NAME_POS = {"NOUN", "PROPN", "ADJ", "X"}
+_CLOSE_PUNCT = {",", ".", ";", ":", "(", ")", "«", "»", '"', "“", "”", "!", "?", "•", "–", "—"}
+_MAX_NAME_TOKENS = 25
+_WINDOW = 160
+_PAREN = re.compile(r"\s*\(\s*([^()\n]{1,60}?)\s*\)")
+_COMPLEMENT_PREP = re.compile(r"(?:\b(?:de|du|des)\s+(?:la\s+|l['’]\s*|les\s+)?|\bd['’]\s*)$", re.IGNORECASE)
 
 
-@Language.factory("communique_organizations", assigns=["doc.spans"], default_config={"span_key": SPAN_KEY})
-def make_organizations(nlp: Language, name: str, *, span_key: str = SPAN_KEY) -> OrganizationsComponent:
-    return OrganizationsComponent(nlp, name, span_key=span_key)
+@dataclass(frozen=True, slots=True)
+class OrgMention:
+    """What `span._.org` holds: the organisation a mention refers to and the role cues found there."""
+
+    name: str
+    acronym: str | None
+    kind: str
+    roles: tuple[str, ...]
+    rule: str
+    index: int
+
+    @property
+    def role(self) -> tuple[str, ...]:
+        return self.roles
+
+
+@dataclass
+class _Cand:
+    start: int  # token offsets
+    end: int
+    rule: str
+    known: KnownOrg | None = None
+    trigger: TriggerRule | None = None
+    bare: bool = False
+    head_end: int = 0  # token end of the trigger itself
+    priority: int = 0
+
+
+@dataclass
+class _Mention:
+    start: int  # char offsets
+    end: int
+    rule: str
+    known: KnownOrg | None
+    trigger: TriggerRule | None
+    bare: bool
+    complement: str = ""
+    roles: dict[str, str] = field(default_factory=dict)  # role -> rule id
+    defines: str | None = None  # the bracketed acronym right after this mention
+    alias_of: _Mention | None = None  # the long form whose acronym this mention is
+
+
+@dataclass
+class _Org:
+    key: str
+    name: str
+    kind: str
+    rule: str
+    known: KnownOrg | None = None
+    acronym: str | None = None
+    actor_only: bool = False
+    folds: set[str] = field(default_factory=set)
+    mentions: list[_Mention] = field(default_factory=list)
+
+
+@Language.factory(
+    "communique_organizations",
+    assigns=["doc.spans", "span._.org"],
+    default_config={"span_key": SPAN_KEY, "known": KNOWN_FILE, "triggers": TRIGGERS_FILE,
+                    "grammar": GRAMMAR_FILE, "roles": ROLES_FILE, "amounts_key": "amounts"},
+)
+def make_organizations(nlp: Language, name: str, *, span_key: str = SPAN_KEY, known: str = KNOWN_FILE,
+                       triggers: str = TRIGGERS_FILE, grammar: str = GRAMMAR_FILE, roles: str = ROLES_FILE,
+                       amounts_key: str = "amounts") -> OrganizationsComponent:
+    return OrganizationsComponent(nlp, name, span_key=span_key, known=known, triggers=triggers,
+                                  grammar=grammar, roles=roles, amounts_key=amounts_key)
+
+
+def _is_acronym_like(s: str) -> bool:
+    """A variant matched on exact spelling: no lower-case letters after its first character."""
+    return len(s.split()) == 1 and any(c.isupper() for c in s[1:])
 
 
 class OrganizationsComponent:
-    def __init__(self, nlp: Language, name: str, *, span_key: str) -> None:
+    """Finds organisations; one span per mention in `doc.spans[span_key]`, `span._.org` on each."""
+
+    def __init__(self, nlp: Language, name: str, *, span_key: str, known: str, triggers: str,
+                 grammar: str, roles: str, amounts_key: str) -> None:
         self.name = name
         self.span_key = span_key
+        self.amounts_key = amounts_key
+        self.lex: OrgLexicon = lexicon(known, triggers, grammar, roles)
+        self.known_by_key: dict[str, KnownOrg] = {}
+        self.phrase_lower = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.phrase_orth = PhraseMatcher(nlp.vocab, attr="ORTH")
+        for k in self.lex.known:
+            self.known_by_key[k.id] = k
+            forms = [k.name, *k.variants] + ([k.acronym] if k.acronym else [])
+            lower = [f for f in forms if not _is_acronym_like(f)]
+            orth = [f for f in forms if _is_acronym_like(f)]
+            if lower:
+                self.phrase_lower.add(k.id, list(nlp.tokenizer.pipe(lower)))
+            if orth:
+                self.phrase_orth.add(k.id, list(nlp.tokenizer.pipe(orth)))
+        det = self.lex.macros.get("DET", "")
+        # gaps between a role cue and the first mention of a list, and between list members
+        self.first_gap = re.compile(rf"\s*{det}(?:[a-zà-ÿœ'’-]+\s+){{0,4}}")
+        self.adjacent_gap = re.compile(rf"\s*{det}")
+        self.list_gap = re.compile(rf"\s*(?:,\s*(?:et\s+)?|et\s+|ainsi\s+qu(?:e\s+|['’]\s*)|ou\s+)"
+                                   rf"(?:de\s+|d['’]\s*|par\s+)?{det}(?:[a-zà-ÿœ-]+\s+){{0,3}}")
+        self.matcher = Matcher(nlp.vocab)
+        for t in self.lex.triggers.values():
+            self.matcher.add(t.id, [t.pattern])
         Span.set_extension("org", default=None, force=True)
 
+    # ------------------------------------------------------------------ candidates
+    def _candidates(self, doc: Doc) -> list[_Cand]:
+        vocab = doc.vocab.strings
+        cands: list[_Cand] = []
+        for matcher in (self.phrase_lower, self.phrase_orth):
+            for mid, s, e in matcher(doc):
+                k = self.known_by_key[vocab[mid]]
+                cands.append(_Cand(s, e, f"known.{k.id}", known=k, head_end=e, priority=2))
+        for mid, s, e in self.matcher(doc):
+            t = self.lex.triggers[vocab[mid]]
+            if t.require_name and not self._has_name(doc, s, e):
+                if t.anaphor:  # `cette association`: a reference back, kept only with an antecedent
+                    cands.append(_Cand(s, e, t.id, trigger=t, bare=True, head_end=e, priority=1))
+                continue
+            head_end = e - 1 if doc[e - 1].lower_ in _DE | _A | {"pour"} else e
+            end = self._extend(doc, head_end, t)
+            if end <= head_end:
+                end = head_end
+            cands.append(_Cand(s, end, t.id, trigger=t, bare=end <= head_end, head_end=head_end, priority=1))
+        return cands
+
+    def _has_name(self, doc: Doc, s: int, e: int) -> bool:
+        """A capitalised trigger, or a capitalised word right after it (articles skipped)."""
+        if doc[s].text[:1].isupper():
+            return True
+        j = e
+        while j < len(doc) and doc[j].lower_ in _DE | _DET | _A:
+            j += 1
+        return j < len(doc) and doc[j].text[:1].isupper() and j - e <= 2
+
+    def _is_stop(self, tok: Any) -> bool:
+        return bool(self.lex.stop.match(tok.lower_))
+
+    def _name_word(self, tok: Any) -> bool:
+        if tok.is_punct or tok.like_num or self._is_stop(tok):
+            return False
+        if tok.text[:1].isupper():
+            return True
+        return tok.is_alpha and tok.pos_ in _NAME_POS
+
+    def _extend(self, doc: Doc, j: int, t: TriggerRule) -> int:
+        """Token end of the name that starts with a trigger ending at `j` (the complement grammar)."""
+        n = len(doc)
+        end = j
+        limit = min(n, j + _MAX_NAME_TOKENS)
+        while j < limit:
+            tok = doc[j]
+            low = tok.lower_
+            prev = doc[j - 1]
+            if j > 0 and prev.whitespace_ == "" and tok.text not in _CLOSE_PUNCT and j == end \
+                    and prev.text not in _CLOSE_PUNCT and not tok.is_space:
+                j += 1
+                end = j
+                continue
+            if low in _DE or (low in _A) or (low == "en") or (low == "pour" and t.allow_pour):
+                k = j + 1
+                if k < n and doc[k].lower_ in _DET and (low in _DE or low == "pour"):
+                    k += 1
+                if k >= n:
+                    break
+                nxt = doc[k]
+                if low in _DE or (low == "pour" and t.allow_pour):
+                    ok = self._name_word(nxt)
+                else:  # à / au / aux / en: only before a common noun (`mise en valeur`, `soutien aux malades`)
+                    ok = nxt.is_lower and nxt.pos_ == "NOUN" and not self._is_stop(nxt)
+                if not ok:
+                    break
+                j = k + 1
+                end = j
+                continue
+            if low == "et" and j + 1 < n:
+                nxt = doc[j + 1]
+                if nxt.lower_ in _DE or (nxt.pos_ == "ADJ" and nxt.is_lower and prev.pos_ == "ADJ"):
+                    j += 1
+                    continue
+                break
+            if tok.text == "," and t.allow_comma and j + 1 < n and doc[j + 1].lower_ in _DE:
+                j += 1
+                continue
+            if self._name_word(tok) and (tok.text[:1].isupper() or tok.pos_ in ("ADJ", "PROPN")
+                                         or doc[j - 1].lower_ in _DE | _DET | _A | {"en"}):
+                j += 1
+                end = j
+                continue
+            break
+        return end
+
+    # ------------------------------------------------------------------ overlaps
+    def _resolve(self, doc: Doc, cands: list[_Cand]) -> list[_Mention]:
+        knowns = [c for c in cands if c.known is not None]
+        mentions: list[tuple[_Cand, KnownOrg | None, str]] = []
+        for c in cands:
+            if c.trigger is None:
+                mentions.append((c, c.known, c.rule))
+                continue
+            inner = [k for k in knowns
+                     if c.start <= k.start and k.end <= c.end and (k.start, k.end) != (c.start, c.end)]
+            same = [k for k in knowns if (k.start, k.end) == (c.start, c.end)]
+            if same:
+                continue  # the known candidate covers it
+            if inner and c.trigger.branch and any(k.start >= c.head_end for k in inner):
+                k = max((k for k in inner if k.start >= c.head_end), key=lambda k: k.end - k.start)
+                mentions.append((c, k.known, f"{c.rule}>parent"))
+                continue
+            if inner and c.trigger.descriptor and any(k.end == c.end for k in inner):
+                continue  # `le groupe minier Managem`: the known name wins
+            if any(k.start == c.start and doc[k.end].lower_ not in _DE | _A | {"et", ",", "pour", "en"}
+                   for k in inner):
+                continue  # a complete known name followed by words that do not continue it
+            mentions.append((c, None, c.rule))
+        # longest first, then known before generic, then leftmost
+        mentions.sort(key=lambda m: (-(m[0].end - m[0].start), -m[0].priority - (m[1] is not None), m[0].start))
+        taken = [False] * len(doc)
+        out: list[_Mention] = []
+        for c, known, rule in mentions:
+            if any(taken[c.start:c.end]):
+                continue
+            for i in range(c.start, c.end):
+                taken[i] = True
+            span = doc[c.start:c.end]
+            comp = doc[c.head_end:c.end].text if c.trigger is not None else ""
+            out.append(_Mention(span.start_char, span.end_char, rule, known, c.trigger if known is None else None,
+                                c.bare and known is None, comp))
+        out.sort(key=lambda m: m.start)
+        return out
+
+    # ------------------------------------------------------------------ acronyms
+    def _aliases(self, text: str, mentions: list[_Mention]) -> list[tuple[_Mention, str, int, int]]:
+        """Bracketed short forms right after a name: (mention, alias, start, end of the alias)."""
+        out = []
+        for m in mentions:
+            pm = _PAREN.match(text, m.end, min(len(text), m.end + 70))
+            if pm is None:
+                continue
+            alias = pm.group(1)
+            if self.lex.acronym.match(alias) and alias.upper() not in ("MAP", "MDH", "DH", "MMDH"):
+                out.append((m, alias, pm.start(1), pm.end(1)))
+        return out
+
+    def _with_aliases(self, doc: Doc, mentions: list[_Mention]) -> list[_Mention]:
+        """Add every use of a bracketed acronym as a mention of its long form's organisation."""
+        text = doc.text
+        found = self._aliases(text, mentions)
+        for m, alias, _s, _e in found:
+            m.defines = alias
+        out = list(mentions)
+        for m, alias, _s, _e in found:
+            rx = re.compile(rf"(?<![\w-]){re.escape(alias)}(?![\w-])")
+            for am in rx.finditer(text):
+                s, e = am.start(), am.end()
+                if doc.char_span(s, e, alignment_mode="expand") is None:
+                    continue
+                clash = [x for x in out if x.start < e and s < x.end]
+                if any(x.start <= s and e <= x.end and (x.end - x.start) > (e - s) for x in clash):
+                    continue  # inside a longer name
+                if m in clash:
+                    continue
+                out = [x for x in out if x not in clash]
+                out.append(_Mention(s, e, f"alias:{m.rule}", m.known, m.trigger, False, alias_of=m))
+        return sorted(out, key=lambda x: x.start)
+
+    # ------------------------------------------------------------------ linking
+    def _equiv(self, f: str) -> str:
+        for left, right in self.lex.equiv:
+            if f == left or f.startswith(left + " "):
+                return right + f[len(left):]
+        return f
+
+    def _link(self, doc: Doc, mentions: list[_Mention]) -> list[_Org]:
+        text = doc.text
+        orgs: list[_Org] = []
+        by_key: dict[str, int] = {}
+        by_mention: dict[int, int] = {}
+        for m in mentions:
+            mtext = text[m.start:m.end]
+            if m.alias_of is not None:
+                idx = by_mention.get(id(m.alias_of))
+                if idx is None:
+                    continue
+                self._attach(orgs[idx], m, mtext)
+                by_mention[id(m)] = idx
+                if orgs[idx].acronym is None:
+                    orgs[idx].acronym = mtext
+                continue
+            if m.known is not None:
+                key = "known:" + m.known.id
+                if key not in by_key:
+                    by_key[key] = len(orgs)
+                    orgs.append(_Org(key, m.known.name, m.known.kind, m.rule, known=m.known,
+                                     folds={fold(m.known.name)}))
+                idx = by_key[key]
+                o = orgs[idx]
+                if m.known.acronym and mtext == m.known.acronym:
+                    o.acronym = m.known.acronym
+                if m.defines:
+                    o.acronym = o.acronym or m.defines
+                self._attach(o, m, mtext)
+                by_mention[id(m)] = idx
+                continue
+            f = self._equiv(fold(mtext))
+            idx = self._antecedent(orgs, f)
+            if idx is None:
+                if m.bare:
+                    continue
+                key = "generic:" + f
+                idx = by_key.get(key)
+                if idx is None:
+                    idx = len(orgs)
+                    by_key[key] = idx
+                    t = m.trigger
+                    kind = str(t.label) if t else "other"
+                    if kind != "association" and self.lex.foreign.search(mtext.lower()):
+                        kind = "international"
+                    orgs.append(_Org(key, mtext[:1].upper() + mtext[1:], kind, m.rule,
+                                     actor_only=bool(t and t.actor_only), folds={f}))
+            o = orgs[idx]
+            if m.defines and o.acronym is None:
+                o.acronym = m.defines
+            self._attach(o, m, mtext)
+            by_mention[id(m)] = idx
+        return orgs
+
+    def _attach(self, o: _Org, m: _Mention, mtext: str) -> None:
+        f = self._equiv(fold(mtext))
+        if f and not m.bare:
+            o.folds.add(f)
+            if o.known is None and not o.actor_only and len(mtext) > len(o.name) and not m.rule.startswith("alias"):
+                o.name = mtext[:1].upper() + mtext[1:]
+        o.mentions.append(m)
+
+    def _antecedent(self, orgs: list[_Org], f: str) -> int | None:
+        """The latest organisation whose name begins with (or equals) the folded mention `f`."""
+        if not f:
+            return None
+        for idx in range(len(orgs) - 1, -1, -1):
+            for g in orgs[idx].folds:
+                if g == f or g.startswith(f + " "):
+                    return idx
+        return None
+
+    def _merge_branches(self, orgs: list[_Org]) -> list[_Org]:
+        """A branch named after a portfolio (`délégation provinciale de la Santé`) joins the ministry
+        of that portfolio where the text names it."""
+        ministries = [o for o in orgs if fold(o.name).startswith("ministere ")]
+        keep: list[_Org] = []
+        for o in orgs:
+            branch = o.known is None and o.mentions and o.mentions[0].trigger is not None \
+                and o.mentions[0].trigger.branch
+            target = None
+            if branch:
+                comp = fold(o.mentions[0].complement)
+                comp = re.sub(r"^(?:de la|de l|du|des|de|d)\s+", "", comp)
+                core = comp.split(" de ")[0].strip()
+                for mo in ministries:
+                    if core and re.search(rf"\b{re.escape(core)}\b", fold(mo.name)):
+                        target = mo
+                        break
+            if target is not None:
+                target.mentions.extend(o.mentions)
+                target.mentions.sort(key=lambda m: m.start)
+            else:
+                keep.append(o)
+        return keep
+
+    # ------------------------------------------------------------------ roles
+    def _roles(self, doc: Doc, mentions: list[_Mention], kinds: dict[int, str]) -> None:
+        text = doc.text
+        n = len(text)
+        mentions = sorted(mentions, key=lambda m: m.start)
+        # enumerations: runs of mentions separated by `,` / `et` / `ainsi que`
+        group: list[int] = []
+        gid = 0
+        for i, m in enumerate(mentions):
+            if i > 0 and self.list_gap.fullmatch(text[mentions[i - 1].end:m.start]):
+                group.append(gid)
+            else:
+                gid += 1
+                group.append(gid)
+        members: dict[int, list[int]] = {}
+        for i, g in enumerate(group):
+            members.setdefault(g, []).append(i)
+        # before-cues: (mention index, role, rule, cue start, cue end)
+        hits: list[tuple[int, str, str, int, int]] = []
+        starts = [m.start for m in mentions]
+        for cr in self.lex.roles:
+            r = cr.rule
+            if r.side != "before" or r.scope == "amount":
+                continue
+            for cm in cr.regex.finditer(text):
+                i = _first_at_or_after(starts, cm.end())
+                if i is None:
+                    continue
+                gap = text[cm.end():mentions[i].start]
+                if r.scope == "adjacent":
+                    if not self.adjacent_gap.fullmatch(gap):
+                        continue
+                    targets = [i]
+                else:
+                    if not self.first_gap.fullmatch(gap):
+                        continue
+                    g = members[group[i]]
+                    targets = [x for x in g if x >= i]
+                for x in targets:
+                    hits.append((x, str(r.label), r.id, cm.start(), cm.end()))
+        best: dict[tuple[int, int], int] = {}
+        for x, _role, _rid, cs, ce in hits:
+            best[(x, ce)] = max(best.get((x, ce), 0), ce - cs)
+        for x, role, rid, cs, ce in hits:
+            if ce - cs == best[(x, ce)]:
+                self._give(mentions[x], role, rid, kinds)
+        # after-cues and sums of money
+        amounts = self._amount_offsets(doc)
+        for i, m in enumerate(mentions):
+            g = members[group[i]]
+            first, last = mentions[g[0]], mentions[g[-1]]
+            subject = not _COMPLEMENT_PREP.search(text[max(0, first.start - 40):first.start])
+            for cr in self.lex.roles:
+                r = cr.rule
+                if r.side != "after":
+                    continue
+                if r.scope == "adjacent":
+                    if not subject:
+                        continue
+                    if cr.regex.match(text, last.end, min(n, last.end + _WINDOW)):
+                        self._give(m, str(r.label), r.id, kinds)
+                elif r.scope == "amount":
+                    nxt = _first_amount_after(amounts, m.end)
+                    if nxt is not None and nxt - m.end <= 90 and cr.regex.fullmatch(text[m.end:nxt]):
+                        self._give(m, str(r.label), r.id, kinds)
+            for cr in self.lex.roles:
+                r = cr.rule
+                if r.side == "before" and r.scope == "amount":
+                    prv = _last_amount_before(amounts, m.start)
+                    if prv is not None and m.start - prv <= 60 and cr.regex.fullmatch(text[prv:m.start]):
+                        self._give(m, str(r.label), r.id, kinds)
+        # letterhead and signature lines
+        lines = [(mm.start(), mm.end()) for mm in re.finditer(r"[^\n]+", text) if text[mm.start():mm.end()].strip()]
+        edge = lines[:4] + lines[-2:]
+        for m in mentions:
+            for ls, le in edge:
+                line = text[ls:le]
+                if ls <= m.start and m.end <= le and line.strip() == text[m.start:m.end]:
+                    self._give(m, "issuer", "issuer.letterhead", kinds)
+
+    def _give(self, m: _Mention, role: str, rid: str, kinds: dict[int, str]) -> None:
+        rule = next((cr.rule for cr in self.lex.roles if cr.rule.id == rid), None)
+        if rule is not None and rule.kinds and kinds.get(id(m)) not in {str(k) for k in rule.kinds}:
+            return
+        m.roles.setdefault(role, rid)
+
+    def _amount_offsets(self, doc: Doc) -> list[tuple[int, int]]:
+        out = []
+        for s in doc.spans.get(self.amounts_key, []):
+            a = getattr(s._, "amount", None)
+            out.append((a.start, a.end) if a is not None else (s.start_char, s.end_char))
+        return sorted(out)
+
+    # ------------------------------------------------------------------ main
     def __call__(self, doc: Doc) -> Doc:
-        doc.spans[self.span_key] = []
+        mentions = self._resolve(doc, self._candidates(doc))
+        mentions = self._with_aliases(doc, mentions)
+        orgs = self._link(doc, mentions)
+        orgs = self._merge_branches(orgs)
+        kinds = {id(m): o.kind for o in orgs for m in o.mentions}
+        self._roles(doc, [m for o in orgs for m in o.mentions], kinds)
+        final: list[_Org] = []
+        for o in orgs:
+            if o.actor_only:
+                o.mentions = [m for m in o.mentions if m.roles]
+                if not o.mentions:
+                    continue
+            final.append(o)
+        final.sort(key=lambda o: min(m.start for m in o.mentions))
+        spans: list[Span] = []
+        records: list[dict[str, Any]] = []
+        for idx, o in enumerate(final):
+            roles: dict[str, None] = {}
+            if o.known is not None and o.known.default_role:
+                roles[o.known.default_role] = None
+            for m in sorted(o.mentions, key=lambda m: m.start):
+                for r in m.roles:
+                    roles[r] = None
+            role_list = [r for r in ("funder", "partner", "issuer", "implementer") if r in roles] or ["mentioned"]
+            mentions_out = []
+            for m in sorted(o.mentions, key=lambda m: m.start):
+                span = doc.char_span(m.start, m.end, alignment_mode="expand")
+                if span is None:
+                    continue
+                span._.org = OrgMention(o.name, o.acronym, o.kind, tuple(m.roles), m.rule, idx)
+                spans.append(span)
+                mentions_out.append({"text": doc.text[m.start:m.end], "start": m.start, "end": m.end})
+            records.append({"name": o.name, "acronym": o.acronym, "kind": o.kind, "roles": role_list,
+                            "mentions": mentions_out, "rule": o.rule})
+        doc.spans[self.span_key] = spans
+        doc.user_data["communique_organizations"] = records
         return doc
 
     def export(self, doc: Doc) -> dict[str, Any]:
-        return {"organizations": []}
+        return {"organizations": list(doc.user_data.get("communique_organizations", []))}
+
+
+def _first_at_or_after(starts: list[int], pos: int) -> int | None:
+    from bisect import bisect_left
+
+    i = bisect_left(starts, pos)
+    return i if i < len(starts) else None
+
+
+def _first_amount_after(amounts: list[tuple[int, int]], pos: int) -> int | None:
+    for s, _e in amounts:
+        if s >= pos:
+            return s
+    return None
+
+
+def _last_amount_before(amounts: list[tuple[int, int]], pos: int) -> int | None:
+    best = None
+    for _s, e in amounts:
+        if e <= pos:
+            best = e
+    return best

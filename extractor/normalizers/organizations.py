@@ -1,0 +1,147 @@
+"""Organisation lexicons and role cues, loaded once per process from `patterns/organizations/`.
+
+Four data files: `known.csv` (canonical names, acronyms, kinds and variants of organisations the
+project knows), `triggers.jsonl` (spaCy Matcher patterns for the heads of names it does not know),
+`grammar.jsonl` (stop words, foreign-body words, equivalences, regex macros) and `roles.jsonl`
+(regex role cues read around each mention). This module validates them and compiles what the
+component needs; it holds no word list of its own.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Literal
+
+from ..errors import PatternError
+from ..patterns import Rule, load_csv, load_jsonl, resolve
+from ..records import OrgKind, Role
+from ..text import fold
+
+KNOWN_FILE = "organizations/known.csv"
+TRIGGERS_FILE = "organizations/triggers.jsonl"
+GRAMMAR_FILE = "organizations/grammar.jsonl"
+ROLES_FILE = "organizations/roles.jsonl"
+
+KNOWN_COLUMNS = ("id", "name", "kind")
+KNOWN_OPTIONAL = ("acronym", "variants", "default_role")
+_GRAMMAR_LABELS = {"STOP", "FOREIGN", "EQUIV", "MACRO", "ACRONYM"}
+
+
+class TriggerRule(Rule):
+    """A generic organisation head: Matcher token pattern plus how to read the name after it."""
+
+    label: OrgKind  # type: ignore[assignment]
+    pattern: list[dict[str, Any]]  # type: ignore[assignment]
+    require_name: bool = False
+    actor_only: bool = False
+    branch: bool = False
+    descriptor: bool = False
+    allow_pour: bool = False
+    allow_comma: bool = False
+    anaphor: bool = False
+
+
+class GrammarRule(Rule):
+    """A word list or regex piece steering how names are read (label in `_GRAMMAR_LABELS`)."""
+
+    pattern: str
+
+
+class RoleRule(Rule):
+    """A role cue: a regex read before or after a mention."""
+
+    label: Role  # type: ignore[assignment]
+    pattern: str
+    side: Literal["before", "after"]
+    scope: Literal["adjacent", "list", "amount"]
+    kinds: list[OrgKind] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class KnownOrg:
+    """One organisation of `known.csv`."""
+
+    id: str
+    name: str
+    acronym: str | None
+    kind: str
+    variants: tuple[str, ...]
+    default_role: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledRole:
+    rule: RoleRule
+    regex: re.Pattern[str]
+
+
+@dataclass(frozen=True)
+class OrgLexicon:
+    """Everything the organisations component reads, validated and compiled."""
+
+    known: tuple[KnownOrg, ...]
+    triggers: dict[str, TriggerRule]
+    stop: re.Pattern[str]
+    foreign: re.Pattern[str]
+    equiv: tuple[tuple[str, str], ...]
+    acronym: re.Pattern[str]
+    roles: tuple[CompiledRole, ...]
+    macros: dict[str, str]
+
+
+def _known(path: str) -> tuple[KnownOrg, ...]:
+    rows = load_csv(path, KNOWN_COLUMNS, KNOWN_OPTIONAL)
+    out: list[KnownOrg] = []
+    seen: set[str] = set()
+    for lineno, row in enumerate(rows, start=2):
+        if row["id"] in seen:
+            raise PatternError(resolve(path), f"duplicate id {row['id']!r}", lineno)
+        seen.add(row["id"])
+        if row["kind"] not in OrgKind.__members__:
+            raise PatternError(resolve(path), f"unknown kind {row['kind']!r}", lineno)
+        role = row.get("default_role") or None
+        if role is not None and role not in Role.__members__:
+            raise PatternError(resolve(path), f"unknown default_role {role!r}", lineno)
+        variants = tuple(v.strip() for v in (row.get("variants") or "").split("|") if v.strip())
+        out.append(KnownOrg(row["id"], row["name"], row.get("acronym") or None, row["kind"], variants, role))
+    return tuple(out)
+
+
+def _compile(source: str, rid: str, pattern: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
+    try:
+        return re.compile(pattern, flags)
+    except re.error as e:
+        raise PatternError(resolve(source), f"rule {rid!r}: bad regex: {e}") from None
+
+
+@lru_cache(maxsize=4)
+def lexicon(known: str = KNOWN_FILE, triggers: str = TRIGGERS_FILE, grammar: str = GRAMMAR_FILE,
+            roles: str = ROLES_FILE) -> OrgLexicon:
+    """Load, validate and compile the four organisation files (once per process)."""
+    trig = {r.id: r for r in load_jsonl(triggers, TriggerRule)}
+    by: dict[str, list[GrammarRule]] = {label: [] for label in _GRAMMAR_LABELS}
+    for g in load_jsonl(grammar, GrammarRule):
+        if g.label not in _GRAMMAR_LABELS:
+            raise PatternError(resolve(grammar), f"rule {g.id!r}: unknown label {g.label!r}")
+        by[g.label].append(g)
+    stop = _compile(grammar, "STOP", r"^(?:" + "|".join(g.pattern for g in by["STOP"]) + r")$")
+    foreign = _compile(grammar, "FOREIGN", r"(?<!\w)(?:" + "|".join(g.pattern for g in by["FOREIGN"]) + r")(?!\w)")
+    acronym = _compile(grammar, "ACRONYM", r"^(?:" + "|".join(g.pattern for g in by["ACRONYM"]) + r")$", 0)
+    equiv: list[tuple[str, str]] = []
+    for g in by["EQUIV"]:
+        left, sep, right = g.pattern.partition("=>")
+        if not sep:
+            raise PatternError(resolve(grammar), f"rule {g.id!r}: an EQUIV pattern reads 'from => to'")
+        equiv.append((fold(left), fold(right)))
+    macros = {g.id.split(".", 1)[-1].upper(): g.pattern for g in by["MACRO"]}
+    compiled: list[CompiledRole] = []
+    for r in load_jsonl(roles, RoleRule):
+        pat = r.pattern
+        for name, piece in macros.items():
+            pat = pat.replace("{" + name + "}", piece)
+        if r.side == "before" and r.scope != "amount":
+            pat = rf"(?<![\w'’])(?:{pat})"
+        compiled.append(CompiledRole(r, _compile(roles, r.id, pat)))
+    return OrgLexicon(_known(known), trig, stop, foreign, tuple(equiv), acronym, tuple(compiled), macros)

@@ -1,0 +1,263 @@
+"""Organisations component: names, kinds, acronym linking, roles, negatives, data files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from extractor.errors import PatternError
+from extractor.normalizers.organizations import (
+    GRAMMAR_FILE,
+    KNOWN_COLUMNS,
+    KNOWN_FILE,
+    KNOWN_OPTIONAL,
+    ROLES_FILE,
+    TRIGGERS_FILE,
+    GrammarRule,
+    RoleRule,
+    TriggerRule,
+    lexicon,
+)
+from extractor.patterns import load_csv, load_jsonl
+from extractor.text import fold
+
+
+def orgs_of(nlp: Any, text: str) -> list[dict[str, Any]]:
+    doc = nlp(text)
+    return nlp.get_pipe("communique_organizations").export(doc)["organizations"]
+
+
+def find(orgs: list[dict[str, Any]], name: str) -> dict[str, Any] | None:
+    """The organisation whose folded name or acronym contains `name` (folded)."""
+    f = fold(name)
+    for o in orgs:
+        if f in fold(o["name"]) or f == fold(o.get("acronym")):
+            return o
+    return None
+
+
+# ---------------------------------------------------------------- data files
+
+@pytest.mark.parametrize("path,model", [
+    (TRIGGERS_FILE, TriggerRule),
+    (GRAMMAR_FILE, GrammarRule),
+    (ROLES_FILE, RoleRule),
+], ids=["triggers", "grammar", "roles"])
+def test_organizations_pattern_file_loads(path: str, model: type) -> None:
+    rules = load_jsonl(path, model)
+    assert rules and all(r.id for r in rules)
+
+
+def test_organizations_known_csv_loads() -> None:
+    rows = load_csv(KNOWN_FILE, KNOWN_COLUMNS, KNOWN_OPTIONAL)
+    names = {r["name"] for r in rows}
+    assert "Initiative nationale pour le développement humain" in names
+    assert len(lexicon().known) == len(rows)
+
+
+@pytest.mark.parametrize("model,line", [
+    (TriggerRule, {"id": "x", "label": "association", "pattern": [{"LOWER": "amicale"}], "colour": "red"}),
+    (RoleRule, {"id": "x", "label": "funder", "pattern": "payé par", "side": "before", "scope": "list",
+                "weight": 2}),
+    (GrammarRule, {"id": "x", "label": "STOP", "pattern": "ici", "lang": "fr"}),
+], ids=["trigger", "role", "grammar"])
+def test_organizations_unknown_key_names_file_and_line(tmp_path: Path, model: type, line: dict[str, Any]) -> None:
+    f = tmp_path / "bad.jsonl"
+    good = {k: v for k, v in line.items() if k not in ("colour", "weight", "lang")}
+    good["id"] = "ok"
+    f.write_text("// comment\n" + json.dumps(good) + "\n" + json.dumps(line) + "\n", encoding="utf-8")
+    with pytest.raises(PatternError) as err:
+        load_jsonl(f, model)
+    assert f"{f}:3" in str(err.value) and "unknown key" in str(err.value)
+
+
+def test_organizations_bad_role_label_rejected(tmp_path: Path) -> None:
+    f = tmp_path / "roles.jsonl"
+    f.write_text(json.dumps({"id": "x", "label": "sponsor", "pattern": "par", "side": "before",
+                             "scope": "list"}) + "\n", encoding="utf-8")
+    with pytest.raises(PatternError, match=r"roles\.jsonl:1"):
+        load_jsonl(f, RoleRule)
+
+
+def test_organizations_csv_unknown_column_rejected(tmp_path: Path) -> None:
+    f = tmp_path / "known.csv"
+    f.write_text("id,name,kind,colour\nx,Fondation X,association,bleu\n", encoding="utf-8")
+    with pytest.raises(PatternError, match="unknown column"):
+        load_csv(f, KNOWN_COLUMNS, KNOWN_OPTIONAL)
+
+
+# ---------------------------------------------------------------- names and kinds
+
+@pytest.mark.parametrize("text,name,kind", [
+    ("L'Entraide nationale a ouvert un foyer à Tiflet.", "Entraide nationale", "public_body"),
+    ("Le PNUD appuie les coopératives de la vallée.", "Programme des Nations unies pour le développement",
+     "international"),
+    ("La Banque mondiale a approuvé un prêt au Royaume.", "Banque mondiale", "international"),
+    ("Une convention lie l'association Tifawin pour le développement local à la commune.",
+     "Association Tifawin pour le développement local", "association"),
+    ("La Fondation Amane pour l'enfance ouvre une crèche.", "Fondation Amane pour l'enfance", "association"),
+    ("Le ministère de l'Agriculture, de la Pêche maritime et du Développement rural finance le projet.",
+     "Ministère de l'Agriculture, de la Pêche maritime et du Développement rural", "public_body"),
+    ("Le Conseil provincial de Tinghir a voté le budget.", "Conseil provincial de Tinghir", "public_body"),
+    ("Le Conseil de la région de Fès-Meknès a tenu sa session.", "Conseil de la région de Fès-Meknès",
+     "public_body"),
+    ("L'Agence italienne de coopération pour le développement soutient le centre.",
+     "Agence italienne de coopération pour le développement", "international"),
+    ("La Coopérative Tifaout a reçu un tracteur.", "Coopérative Tifaout", "other"),
+    ("Le Fonds de développement rural et des zones de montagne finance la piste.",
+     "Fonds de développement rural et des zones de montagne", "programme"),
+], ids=["known-public-body", "acronym-un-agency", "known-international", "association-generic",
+        "foundation-is-association", "ministry-portfolio-list", "provincial-council", "regional-council",
+        "foreign-agency", "cooperative", "fund-programme"])
+def test_organizations_names_and_kinds(nlp: Any, text: str, name: str, kind: str) -> None:
+    o = find(orgs_of(nlp, text), name)
+    assert o is not None
+    assert fold(o["name"]) == fold(name)
+    assert o["kind"] == kind
+
+
+@pytest.mark.parametrize("text", [
+    "Rabat, 3 mai 2021 (MAP) - Les autorités locales et les services concernés ont suivi l'opération.",
+    "Les malades sont accueillis à l'hôpital provincial et au centre de santé de la commune.",
+    "Les projets relèvent du programme 2 et de la stratégie Génération Green, comme l'opération Ramadan.",
+    "Plusieurs associations locales et une coopérative ont participé.",
+    "Le conseil communal a annoncé l'achat de deux bus.",
+    "Le projet touche la province de Sefrou et la commune de Bhalil.",
+], ids=["map-and-generic-references", "facilities", "sub-programmes-and-strategies", "unnamed-associations",
+        "bare-council-without-antecedent", "territories-as-places"])
+def test_organizations_negatives(nlp: Any, text: str) -> None:
+    assert orgs_of(nlp, text) == []
+
+
+def test_organizations_offsets_are_exact(nlp: Any) -> None:
+    text = "Selon l’Office national de l’électricité et de l’eau potable (ONEE), l'ONEE financera le réseau."
+    doc = nlp(text)
+    for span in doc.spans["organizations"]:
+        assert span._.org is not None
+    for o in nlp.get_pipe("communique_organizations").export(doc)["organizations"]:
+        for m in o["mentions"]:
+            assert text[m["start"]:m["end"]] == m["text"]
+
+
+# ---------------------------------------------------------------- linking
+
+def test_organizations_acronym_defined_in_text_links_later_uses(nlp: Any) -> None:
+    text = ("La Direction régionale de l'action rurale (DRAR) a lancé l'appel. "
+            "Selon la DRAR, 40 dossiers ont été déposés.")
+    orgs = orgs_of(nlp, text)
+    assert len(orgs) == 1
+    o = orgs[0]
+    assert o["acronym"] == "DRAR"
+    assert [m["text"] for m in o["mentions"]] == ["Direction régionale de l'action rurale", "DRAR", "DRAR"]
+    assert "issuer" in o["roles"]
+
+
+def test_organizations_known_acronym_gets_canonical_name(nlp: Any) -> None:
+    orgs = orgs_of(nlp, "L'ANAPEC organise un forum de l'emploi à Safi.")
+    assert orgs[0]["name"] == "Agence nationale de promotion de l'emploi et des compétences"
+    assert orgs[0]["acronym"] == "ANAPEC"
+
+
+def test_organizations_acronym_left_empty_when_text_gives_none(nlp: Any) -> None:
+    orgs = orgs_of(nlp, "L'Union européenne soutient le projet.")
+    assert orgs[0]["acronym"] is None
+
+
+@pytest.mark.parametrize("text,name,count", [
+    ("Le Conseil de la région de l'Oriental a voté. Le Conseil régional versera aussi 2 MDH.",
+     "Conseil de la région de l'Oriental", 2),
+    ("La Fondation Mohammed VI pour la réinsertion des détenus forme les jeunes. "
+     "La Fondation Mohammed VI les suit ensuite.", "Fondation Mohammed VI pour la réinsertion des détenus", 2),
+    ("L'association Ennour de Taroudant a signé. Notre association remercie ses partenaires.",
+     "Association Ennour de Taroudant", 2),
+], ids=["regional-council-short-form", "foundation-short-form", "our-association"])
+def test_organizations_short_references_join_their_antecedent(nlp: Any, text: str, name: str, count: int) -> None:
+    orgs = orgs_of(nlp, text)
+    assert len(orgs) == 1
+    assert fold(orgs[0]["name"]) == fold(name)
+    assert len(orgs[0]["mentions"]) == count
+
+
+@pytest.mark.parametrize("text,parent", [
+    ("La délégation provinciale de l'Entraide nationale à Azilal a distribué des couvertures.", "Entraide nationale"),
+    ("La Délégation de l'UE au Maroc a salué l'initiative.", "Union européenne"),
+    ("Le ministère de la Santé a validé le plan ; la délégation provinciale de la Santé l'exécutera.",
+     "Ministère de la Santé"),
+], ids=["entraide-branch", "eu-delegation", "ministry-named-elsewhere"])
+def test_organizations_branch_is_its_parent(nlp: Any, text: str, parent: str) -> None:
+    orgs = orgs_of(nlp, text)
+    assert len(orgs) == 1
+    assert fold(orgs[0]["name"]).startswith(fold(parent))
+
+
+def test_organizations_branch_without_parent_keeps_its_name(nlp: Any) -> None:
+    orgs = orgs_of(nlp, "La délégation provinciale de l'Agriculture a recensé les éleveurs.")
+    assert [o["name"] for o in orgs] == ["Délégation provinciale de l'Agriculture"]
+
+
+# ---------------------------------------------------------------- roles
+
+@pytest.mark.parametrize("text,name,role", [
+    ("Le projet est financé par la Banque africaine de développement.", "Banque africaine de développement",
+     "funder"),
+    ("L'Agence de développement social y contribue à hauteur de 3 MDH.", "Agence de développement social",
+     "funder"),
+    ("Le Conseil provincial de Tata a, pour sa part, consacré 800.000 DH au transport.",
+     "Conseil provincial de Tata", "funder"),
+    ("Les partenaires : la Fondation Zakoura, avec 1 MDH, et l'Entraide nationale.", "Fondation Zakoura",
+     "funder"),
+    ("Le programme est mené en partenariat avec l'Union nationale des femmes du Maroc.",
+     "Union nationale des femmes du Maroc", "partner"),
+    ("Une convention a été signée entre la Province de Tiznit, l'ANAPEC et l'association Amal Souss.",
+     "Province de Tiznit", "partner"),
+    ("Une convention a été signée entre la Province de Tiznit, l'ANAPEC et l'association Amal Souss.",
+     "Association Amal Souss", "partner"),
+    ("Selon la Division de l'action sociale, 300 familles sont concernées.", "Division de l'action sociale",
+     "issuer"),
+    ("Le bilan a été dressé, indique un communiqué de l'Entraide nationale.", "Entraide nationale", "issuer"),
+    ("Le centre est géré par l'association Basma.", "Association Basma", "implementer"),
+    ("Le plan a été mis sur pied par la Province de Midelt.", "Province de Midelt", "implementer"),
+    ("L'ONEE assurera la maîtrise d'ouvrage des travaux.", "ONEE", "implementer"),
+    ("Ministère de la Jeunesse et des Sports\n\nCommuniqué\n\nLe stage se tiendra à Ifrane.",
+     "Ministère de la Jeunesse et des Sports", "issuer"),
+    ("L'INDH a équipé trois salles.", "INDH", "funder"),
+    ("Le Comité provincial de développement humain s'est réuni.", "Comité provincial de développement humain",
+     "implementer"),
+], ids=["funded-by", "contributes", "subject-of-funding-verb", "name-then-sum", "partnership-phrase",
+        "convention-signatory-territory", "convention-signatory-last", "selon", "communique-de", "managed-by",
+        "set-up-by-province", "project-owner", "letterhead", "programme-default-funder", "committee-default"])
+def test_organizations_roles(nlp: Any, text: str, name: str, role: str) -> None:
+    o = find(orgs_of(nlp, text), name)
+    assert o is not None
+    assert role in o["roles"]
+
+
+def test_organizations_roles_union_over_mentions(nlp: Any) -> None:
+    text = ("Le projet est financé par l'Agence française de développement (AFD). "
+            "Selon l'AFD, les travaux dureront deux ans.")
+    o = find(orgs_of(nlp, text), "AFD")
+    assert o is not None and set(o["roles"]) == {"funder", "issuer"}
+    assert o["acronym"] == "AFD"
+
+
+def test_organizations_mentioned_when_no_cue(nlp: Any) -> None:
+    o = find(orgs_of(nlp, "Les bénéficiaires seront affiliés à la Caisse nationale de sécurité sociale."),
+             "Caisse nationale de sécurité sociale")
+    assert o is not None and o["roles"] == ["mentioned"]
+
+
+def test_organizations_territory_without_role_is_no_organisation(nlp: Any) -> None:
+    orgs = orgs_of(nlp, "Les douars de la province de Midelt sont enclavés, selon l'Entraide nationale.")
+    assert [o["name"] for o in orgs] == ["Entraide nationale"]
+
+
+def test_organizations_span_extension_carries_canonical_name(nlp: Any) -> None:
+    doc = nlp("La contribution de l'INDH atteint 2 MDH, selon l'INDH.")
+    spans = list(doc.spans["organizations"])
+    assert len(spans) == 2
+    assert {s._.org.name for s in spans} == {"Initiative nationale pour le développement humain"}
+    assert spans[0]._.org.kind == "programme" and "funder" in spans[0]._.org.roles
+    assert "issuer" in spans[1]._.org.roles
