@@ -284,6 +284,14 @@ class AllocationsComponent:
                     total.parts.append(d.index)
                     d.rule.append("part_of:dont")
                     continue
+            prev = drafts[k - 1] if k else None
+            if prev is not None and prev.part_of is not None and prev.unit.start == d.unit.start \
+                    and self.cues.ends_with("PART_NEXT", ctx.text[prev.amount.end:a.start]) \
+                    and not any(prev.amount.end <= s < a.start for s, _e in ctx.amount_bounds):
+                d.part_of = prev.part_of
+                next(x for x in drafts if x.index == prev.part_of).parts.append(d.index)
+                d.rule.append("part_of:next")
+                continue
             if d.unit.item and d.unit.intro is not None:
                 s, e = d.unit.intro
                 total = next((x for x in reversed(drafts[:k]) if s <= x.amount.start < e), None)

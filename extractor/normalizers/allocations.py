@@ -20,8 +20,10 @@ LABELS = frozenset({
     "GIVEN", "NOT_GIVEN", "NOT_GIVEN_AFTER", "RESTATEMENT", "PART", "AGENT_AFTER", "ISSUER_BEFORE",
     "PARTNER_BEFORE", "RECIPIENT_AFTER", "ARTICLE", "PLACE_EXCLUDE_BEFORE", "GENERIC_PLACE", "PURPOSE",
     "PROGRAMME", "BULLET", "LIST_INTRO", "SENTENCE_END", "PAYER_BEFORE", "PAYER_AFTER", "APPROVER_AFTER",
-    "ISSUER_AFTER",
+    "ISSUER_AFTER", "PART_NEXT",
 })
+BEFORE_LABELS = ("ISSUER_BEFORE", "PARTNER_BEFORE", "PART", "PLACE_EXCLUDE_BEFORE", "PAYER_BEFORE", "PART_NEXT")
+"""Labels whose patterns are anchored at the end of the text before a word (an article may follow)."""
 PLACE_TYPES = frozenset({"country", "region", "province", "prefecture", "commune", "city", "district",
                          "douar", "other"})
 
@@ -81,7 +83,7 @@ class AllocationCues:
         self._before: dict[str, tuple[Cue, ...]] = {
             label: tuple(Cue(r.id, label, re.compile(rf"(?:{r.pattern})\s*{self.article}\s*$", _FLAGS))
                          for r in by[label])
-            for label in ("ISSUER_BEFORE", "PARTNER_BEFORE", "PART", "PLACE_EXCLUDE_BEFORE", "PAYER_BEFORE")
+            for label in BEFORE_LABELS
         }
         self._agent = tuple(Cue(r.id, "AGENT_AFTER", re.compile(rf"(?:{r.pattern})\s*{self.article}\s*", _FLAGS))
                             for r in by["AGENT_AFTER"])

@@ -1,0 +1,205 @@
+"""Allocations: each given sum linked to its funder, places, beneficiaries, partners and parts.
+
+The entity span groups are set up by hand in each test (organisations, places, beneficiaries), so
+the linking logic is tested on its own, whatever the entity components find.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from spacy.tokens import Doc
+
+from extractor.errors import PatternError
+from extractor.normalizers.allocations import AllocationCues, AllocationRule, cues, sentences
+
+Org = tuple[str, dict[str, Any]]
+
+
+def _span(doc: Doc, needle: str, nth: int = 0):
+    start = -1
+    for _ in range(nth + 1):
+        start = doc.text.index(needle, start + 1)
+    span = doc.char_span(start, start + len(needle), alignment_mode="expand")
+    assert span is not None, needle
+    return span
+
+
+def _link(nlp, text: str, orgs: list[Org] = (), places: list[tuple[str, dict[str, Any]]] = (),
+          bens: list[tuple[str, list[str]]] = ()) -> list[dict[str, Any]]:
+    """Run the pipeline, replace the entity span groups with the given ones, re-run allocations."""
+    doc = nlp(text)
+    org_spans, place_spans, ben_spans = [], [], []
+    seen: dict[str, int] = {}
+    for needle, value in orgs:
+        span = _span(doc, needle, seen.get(needle, 0))
+        seen[needle] = seen.get(needle, 0) + 1
+        span._.org = value
+        org_spans.append(span)
+    for needle, value in places:
+        span = _span(doc, needle)
+        span._.place = value
+        place_spans.append(span)
+    for needle, cats in bens:
+        span = _span(doc, needle)
+        span._.beneficiary = {"categories": cats}
+        ben_spans.append(span)
+    doc.spans["organizations"] = org_spans
+    doc.spans["places"] = place_spans
+    doc.spans["beneficiaries"] = ben_spans
+    comp = nlp.get_pipe("communique_allocations")
+    comp(doc)
+    out = comp.export(doc)["allocations"]
+    for a in out:
+        ev = a["evidence"]
+        assert doc.text[ev["start"]:ev["end"]] == ev["text"]
+    return out
+
+
+ATLAS = {"name": "Fondation Atlas", "acronym": None, "kind": "association", "roles": ["funder"]}
+OASIS = {"name": "Agence Oasis", "acronym": None, "kind": "public_body", "roles": ["funder"]}
+CPF = {"name": "Conseil provincial de Figuig", "kind": "public_body", "roles": ["funder"]}
+
+
+def test_allocations_one_amount(nlp) -> None:
+    text = ("Le Conseil provincial de Figuig a débloqué une enveloppe de 2 MDH pour la construction "
+            "d'une crèche au profit des enfants de la commune de Bouarfa.")
+    out = _link(nlp, text, orgs=[("Conseil provincial de Figuig", CPF)],
+                places=[("Bouarfa", {"name": "Bouarfa", "type": "commune"})], bens=[("enfants", ["children"])])
+    assert len(out) == 1
+    a = out[0]
+    assert a["amount"]["value"] == 2_000_000 and a["amount_index"] == 0
+    assert a["funder"] == "Conseil provincial de Figuig"
+    assert a["places"] == ["Bouarfa"]
+    assert a["beneficiaries"] == ["children"]
+    assert a["purpose"].startswith("construction d'une crèche")
+    assert a["partners"] == [] and a["part_of"] is None
+
+
+def test_allocations_two_amounts_each_own_funder_and_purpose(nlp) -> None:
+    text = ("La Fondation Atlas consacre 1,5 MDH à la réfection des pistes rurales, tandis que l'Agence "
+            "Oasis apporte 700.000 DH pour l'achat de matériel agricole.")
+    out = _link(nlp, text, orgs=[("Fondation Atlas", ATLAS), ("Agence Oasis", OASIS)])
+    assert [a["funder"] for a in out] == ["Fondation Atlas", "Agence Oasis"]
+    assert out[0]["partners"] == ["Agence Oasis"] and out[1]["partners"] == ["Fondation Atlas"]
+    assert "réfection des pistes rurales" in out[0]["purpose"]
+    assert "matériel agricole" in out[1]["purpose"]
+
+
+def test_allocations_total_and_dont_parts(nlp) -> None:
+    text = ("Le dispensaire a coûté 5 MDH, dont 3 MDH apportés par l'Agence Oasis et 2 MDH par la "
+            "Fondation Atlas.")
+    out = _link(nlp, text, orgs=[("Agence Oasis", OASIS), ("Fondation Atlas", ATLAS)])
+    assert [a["amount"]["value"] for a in out] == [5e6, 3e6, 2e6]
+    assert [a["part_of"] for a in out] == [None, 0, 0]
+    assert [a["funder"] for a in out] == ["Agence Oasis", "Agence Oasis", "Fondation Atlas"]
+    assert out[0]["partners"] == ["Fondation Atlas"]
+
+
+def test_allocations_bullet_list_read_with_its_intro(nlp) -> None:
+    text = ("La Fondation Atlas mobilisera 10 MDH dans la province de Tata, répartis comme suit :\n"
+            "- 6 MDH pour la mise à niveau des écoles ;\n"
+            "- 4 MDH pour l'équipement des dispensaires de la commune d'Akka.\n")
+    out = _link(nlp, text, orgs=[("Fondation Atlas", ATLAS)],
+                places=[("Tata", {"name": "Tata", "type": "province"}),
+                        ("Akka", {"name": "Akka", "type": "commune"})])
+    assert [a["part_of"] for a in out] == [None, 0, 0]
+    assert all(a["funder"] == "Fondation Atlas" for a in out)
+    assert out[1]["places"] == ["Tata"]  # none in the item: the intro's
+    assert out[2]["places"] == ["Akka"]  # the item's own
+    assert out[1]["evidence"]["text"].startswith("- 6 MDH")
+
+
+@pytest.mark.parametrize("text", [
+    pytest.param("Sur le marché de Tata, le prix du kilo de dattes a atteint 40 DH.", id="price"),
+    pytest.param("Chaque ouvrier du chantier percevra un salaire mensuel de 3.000 dirhams.", id="salary"),
+    pytest.param("La coopérative a réalisé un chiffre d'affaires de 1,2 MDH en 2023.", id="turnover"),
+    pytest.param("Les dattes se vendent à 35 dirhams le kilo.", id="unit-price-after"),
+])
+def test_allocations_no_allocation_for_prices_and_salaries(nlp, text: str) -> None:
+    assert _link(nlp, text) == []
+
+
+def test_allocations_restatement_and_headline_repeat(nlp) -> None:
+    text = ("Tata : 2 millions d'euros pour l'eau potable\n\n"
+            "La Fondation Atlas accorde un don de 2 millions d'euros (environ 21 MDH) pour l'eau potable.\n")
+    out = _link(nlp, text, orgs=[("Fondation Atlas", ATLAS)])
+    assert len(out) == 1
+    assert out[0]["amount"]["currency"] == "EUR" and out[0]["amount_index"] == 1
+
+
+def test_allocations_inherit_main_funder_and_place(nlp) -> None:
+    text = ("La Fondation Atlas finance ce programme dans la province de Tata. "
+            "Une aide de 500.000 DH a été accordée aux coopératives féminines.")
+    out = _link(nlp, text, orgs=[("Fondation Atlas", ATLAS)],
+                places=[("Tata", {"name": "Tata", "type": "province"})],
+                bens=[("coopératives féminines", ["project_holders", "women"])])
+    assert len(out) == 1
+    assert out[0]["funder"] == "Fondation Atlas"
+    assert out[0]["places"] == ["Tata"]
+    assert out[0]["beneficiaries"] == ["project_holders", "women"]
+    assert "funder.main" in out[0]["rule"] and "places.main" in out[0]["rule"]
+
+
+def test_allocations_coordinated_places_and_beneficiaries(nlp) -> None:
+    text = ("Une enveloppe de 3 MDH a été allouée par l'Agence Oasis au profit des femmes et des jeunes "
+            "des communes d'Akka, de Foum Zguid et de Tissint.")
+    out = _link(nlp, text, orgs=[("Agence Oasis", OASIS)],
+                places=[(n, {"name": n, "type": "commune"}) for n in ("Akka", "Foum Zguid", "Tissint")],
+                bens=[("femmes", ["women"]), ("jeunes", ["youth"])])
+    assert out[0]["funder"] == "Agence Oasis"
+    assert out[0]["places"] == ["Akka", "Foum Zguid", "Tissint"]
+    assert out[0]["beneficiaries"] == ["women", "youth"]
+
+
+def test_allocations_generic_place_and_issuer_not_partner(nlp) -> None:
+    text = ("Le programme couvre la province de Tata. Selon la Division sociale, une subvention de "
+            "400.000 DH a été réservée aux associations de la province.")
+    div = {"name": "Division sociale", "kind": "public_body", "roles": ["issuer"]}
+    out = _link(nlp, text, orgs=[("Division sociale", div)],
+                places=[("Tata", {"name": "Tata", "type": "province"})])
+    assert out[0]["places"] == ["Tata"]
+    assert out[0]["partners"] == [] and out[0]["funder"] is None
+
+
+def test_allocations_partner_phrase_and_acronym_label(nlp) -> None:
+    text = ("L'Agence de développement de l'Oriental (ADO) versera 1 MDH à la coopérative, en partenariat "
+            "avec la Fondation Atlas.")
+    ado = {"name": "Agence de développement de l'Oriental", "acronym": "ADO", "kind": "public_body",
+           "roles": ["funder"]}
+    out = _link(nlp, text, orgs=[("Agence de développement de l'Oriental", ado),
+                                 ("Fondation Atlas", {**ATLAS, "roles": ["partner"]})])
+    assert out[0]["funder"] == "ADO"
+    assert out[0]["partners"] == ["Fondation Atlas"]
+
+
+def test_allocations_to_frames_one_row_per_allocation(nlp) -> None:
+    from extractor.api import to_frames
+    from extractor.build import build_record
+
+    text = ("La Fondation Atlas consacre 1,5 MDH à la réfection des pistes, tandis que l'Agence Oasis "
+            "apporte 700.000 DH pour l'achat de matériel.")
+    doc = nlp(text)
+    rec = build_record(doc, nlp, id="t", source="t")
+    frames = to_frames([rec])
+    df = frames["allocations"]
+    assert len(df) == len(rec.allocations) == 2
+    assert list(df["amount_index"]) == [0, 1]
+    for col in ("beneficiaries", "places", "partners"):
+        assert all(isinstance(v, list) for v in df[col])
+
+
+def test_allocations_sentences_keep_hyphenated_names() -> None:
+    text = "La région Souss-Massa reçoit 2 MDH. M. Alami l'a annoncé.\nUne autre ligne"
+    spans = [text[s:e] for s, e in sentences(text, cues())]
+    assert spans == ["La région Souss-Massa reçoit 2 MDH.", "M. Alami l'a annoncé.", "Une autre ligne"]
+
+
+def test_allocations_unknown_label_fails_loudly() -> None:
+    bad = AllocationRule(id="x", label="NOPE", pattern="a")
+    with pytest.raises(PatternError):
+        AllocationCues((bad,))
+    no_type = AllocationRule(id="y", label="GENERIC_PLACE", pattern="la province")
+    with pytest.raises(PatternError):
+        AllocationCues((no_type,))
