@@ -1,29 +1,315 @@
-"""Beneficiaries component (placeholder until its issue lands: produces an empty field)."""
+"""Beneficiaries component: the groups a communiqué says are served, one entry per category.
+
+The category list and every phrase live in `patterns/beneficiaries.jsonl`. A phrase is written
+once (`femmes enceintes`); each of its words matches its plural and feminine forms, by the token's
+form or by its lemma (the French lemmatizer is not reliable on `nouveau-nés`, `démunies` or
+`coopératives`, so both are tried). Overlapping phrases resolve longest-first, so a specific
+group (`enfants abandonnés`) hides its head noun (`enfants`), while coordinated phrases
+(`enfants et jeunes en situation de handicap`) give every group they name.
+"""
 
 from __future__ import annotations
 
+import itertools
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
+from pydantic import Field
 from spacy.language import Language
+from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
+from spacy.vocab import Vocab
+
+from ..errors import PatternError
+from ..patterns import Rule, load_jsonl, resolve
 
 SPAN_KEY = "beneficiaries"
+PATTERNS_FILE = "beneficiaries.jsonl"
+ORG_SPAN_KEY = "organizations"
+
+_SPECIAL = {"CATEGORY", "NOT_GROUP", "CUE", "EQUIV", "PROGRAMME_HEAD", "SHARE_BEFORE", "SHARE_AFTER"}
+_REGEX_LABELS = ("PROGRAMME_HEAD", "SHARE_BEFORE", "SHARE_AFTER")
+_STRING_LABELS = ("CATEGORY", "EQUIV", *_REGEX_LABELS)
+_FEMININES = (("al", ("aux", "ale", "ales")), ("eau", ("eaux",)), ("eur", ("eurs", "euse", "euses", "rice", "rices")),
+              ("if", ("ifs", "ive", "ives")), ("en", ("ens", "enne", "ennes")), ("el", ("els", "elle", "elles")),
+              ("er", ("ers", "ère", "ères")), ("on", ("ons", "onne", "onnes")), ("eux", ("euse", "euses")))
+"""French inflection endings: masculine singular ending -> plural and feminine endings."""
+_MAX_COMBINED = 3
+"""Phrases with up to this many content words try every form/lemma mix; longer ones form or lemma."""
 
 
-@Language.factory("communique_beneficiaries", assigns=["doc.spans"], default_config={"span_key": SPAN_KEY})
-def make_beneficiaries(nlp: Language, name: str, *, span_key: str = SPAN_KEY) -> BeneficiariesComponent:
-    return BeneficiariesComponent(nlp, name, span_key=span_key)
+class BeneficiaryRule(Rule):
+    """A line of `beneficiaries.jsonl`: the common rule keys plus the group attributes."""
+
+    also: list[str] = Field(default_factory=list)
+    cue: bool = False
+    plural: bool = True
+    overlay: bool = False
+
+
+@dataclass
+class BeneficiaryMatch:
+    """What one mention names: its categories and the rule that found it (`span._.beneficiary`)."""
+
+    categories: list[str]
+    rule: str
+    start: int = 0
+    end: int = 0
+    text: str = ""
+
+
+@dataclass
+class _Candidate:
+    start: int
+    end: int
+    rule: BeneficiaryRule
+    blocking: bool = True
+    extra: list[str] = field(default_factory=list)
+
+
+def inflections(word: str) -> set[str]:
+    """The plural and feminine forms of a French word, from any of its forms (`veuves` -> `veuve`...)."""
+    w = word.lower()
+    bases = {w}
+    for suffix, repl in (("s", ""), ("x", ""), ("es", ""), ("aux", "al"), ("eaux", "eau"), ("euses", "eur"),
+                         ("euse", "eur"), ("rices", "eur"), ("rice", "eur"), ("ives", "if"), ("ive", "if"),
+                         ("ennes", "en"), ("enne", "en"), ("elles", "el"), ("elle", "el"), ("ères", "er"),
+                         ("ère", "er"), ("onnes", "on"), ("onne", "on")):
+        if w.endswith(suffix) and len(w) > len(suffix) + 2:
+            bases.add(w[: len(w) - len(suffix)] + repl)
+    forms: set[str] = set()
+    for b in bases:
+        forms.update({b, b + "s", b + "e", b + "es"})
+        for masc, fems in _FEMININES:
+            if b.endswith(masc):
+                forms.update(b[: len(b) - len(masc)] + f for f in fems)
+    if word.lower() != word and word.upper() == word:  # an acronym (SDF): itself only
+        return {w}
+    return forms
+
+
+class BeneficiaryLexicon:
+    """The compiled matcher and filters for one beneficiaries file."""
+
+    def __init__(self, vocab: Vocab, make_doc: Any, rules: tuple[BeneficiaryRule, ...], source: str) -> None:
+        self.categories: list[str] = [r.pattern for r in rules if r.label == "CATEGORY" and isinstance(r.pattern, str)]
+        known = set(self.categories)
+        self.rules: dict[str, BeneficiaryRule] = {}
+        self.equiv: dict[str, list[str]] = {}
+        programme_heads: list[str] = []
+        share_before: list[str] = []
+        share_after: list[str] = []
+        for r in rules:
+            if r.label not in _SPECIAL and r.label not in known:
+                raise PatternError(source, f"rule {r.id!r}: label {r.label!r} is neither a CATEGORY "
+                                           f"nor one of {sorted(_SPECIAL)}")
+            for c in r.also:
+                if c not in known:
+                    raise PatternError(source, f"rule {r.id!r}: unknown category {c!r} in 'also'")
+            if r.label in _STRING_LABELS and not isinstance(r.pattern, str):
+                raise PatternError(source, f"rule {r.id!r}: a {r.label} rule needs a string pattern")
+            if r.label == "EQUIV":
+                words = str(r.pattern).split("|")
+                for w in words:
+                    self.equiv[w.lower()] = [x.lower() for x in words]
+            elif r.label in _REGEX_LABELS:
+                try:
+                    re.compile(str(r.pattern))
+                except re.error as e:
+                    raise PatternError(source, f"rule {r.id!r}: bad regex: {e}") from None
+                {"PROGRAMME_HEAD": programme_heads, "SHARE_BEFORE": share_before, "SHARE_AFTER": share_after}[
+                    r.label].append(str(r.pattern))
+        self.programme_head = re.compile(rf"^(?:{'|'.join(programme_heads) or '(?!x)x'})\b", re.IGNORECASE)
+        self.share_before = re.compile("|".join(f"(?:{p})" for p in share_before) or r"(?!x)x", re.IGNORECASE)
+        self.share_after = re.compile("|".join(f"(?:{p})" for p in share_after) or r"(?!x)x", re.IGNORECASE)
+        self.matcher = Matcher(vocab, validate=True)
+        for r in rules:
+            if r.label in _STRING_LABELS:
+                continue
+            patterns = list(self._token_patterns(r, make_doc)) if isinstance(r.pattern, str) else [r.pattern]
+            try:
+                self.matcher.add(r.id, patterns)
+            except Exception as e:  # spaCy's pattern validation: name the rule
+                raise PatternError(source, f"rule {r.id!r}: bad token pattern: {e}") from None
+            self.rules[r.id] = r
+
+    def _token_patterns(self, rule: BeneficiaryRule, make_doc: Any) -> Iterator[list[dict[str, Any]]]:
+        """A string phrase as Matcher patterns: grammar words by their equivalents, others by forms or lemma."""
+        slots: list[list[dict[str, Any]]] = []
+        content = 0
+        for tok in make_doc(str(rule.pattern)):
+            low = tok.text.lower()
+            if low in self.equiv:
+                slots.append([{"LOWER": {"IN": self.equiv[low]}}])
+            else:
+                forms = sorted(inflections(tok.text))
+                slots.append([{"LOWER": {"IN": forms}}, {"LEMMA": {"IN": forms}}])
+                content += 1
+        if content <= _MAX_COMBINED:
+            yield from (list(p) for p in itertools.product(*slots))
+        else:
+            for k in (0, 1):
+                yield [s[min(k, len(s) - 1)] for s in slots]
+
+    def categories_of(self, rule: BeneficiaryRule) -> list[str]:
+        return [rule.label, *[c for c in rule.also if c != rule.label]]
+
+
+@lru_cache(maxsize=8)
+def _lexicon(vocab: Vocab, make_doc: Any, path: str) -> BeneficiaryLexicon:
+    return BeneficiaryLexicon(vocab, make_doc, load_jsonl(path, BeneficiaryRule), str(resolve(path)))
+
+
+@Language.factory(
+    "communique_beneficiaries",
+    assigns=["doc.spans", "span._.beneficiary"],
+    default_config={"patterns": PATTERNS_FILE, "span_key": SPAN_KEY, "cue_window": 5, "skip_org_names": True},
+)
+def make_beneficiaries(nlp: Language, name: str, *, patterns: str = PATTERNS_FILE, span_key: str = SPAN_KEY,
+                       cue_window: int = 5, skip_org_names: bool = True) -> BeneficiariesComponent:
+    return BeneficiariesComponent(nlp, name, patterns=patterns, span_key=span_key, cue_window=cue_window,
+                                  skip_org_names=skip_org_names)
 
 
 class BeneficiariesComponent:
-    def __init__(self, nlp: Language, name: str, *, span_key: str) -> None:
+    """Finds group mentions; `span._.beneficiary` holds their categories and rule.
+
+    Filters, in order: overlaps (longest wins, NOT_GROUP phrases win and give nothing), names of
+    organisations that are not programmes, share statistics (`48% des bénéficiaires`), and for
+    `cue` rules the absence of a cue within `cue_window` tokens in the same sentence.
+    """
+
+    def __init__(self, nlp: Language, name: str, *, patterns: str, span_key: str, cue_window: int,
+                 skip_org_names: bool) -> None:
         self.name = name
         self.span_key = span_key
+        self.cue_window = cue_window
+        self.skip_org_names = skip_org_names
+        self.lexicon = _lexicon(nlp.vocab, nlp.make_doc, patterns)
         Span.set_extension("beneficiary", default=None, force=True)
 
     def __call__(self, doc: Doc) -> Doc:
-        doc.spans[self.span_key] = []
+        lex = self.lexicon
+        cues: list[tuple[int, int]] = []
+        candidates: list[_Candidate] = []
+        seen: set[tuple[int, int, str]] = set()
+        for match_id, start, end in lex.matcher(doc):
+            rid = doc.vocab.strings[match_id]
+            if (start, end, rid) in seen:
+                continue
+            seen.add((start, end, rid))
+            rule = lex.rules[rid]
+            if rule.label == "CUE":
+                cues.append((start, end))
+            else:
+                candidates.append(_Candidate(start, end, rule, blocking=not rule.overlay))
+        kept = self._resolve(candidates)
+        blocked = self._org_tokens(doc) if self.skip_org_names else set()
+        spans: list[Span] = []
+        for c in kept:
+            if c.rule.label == "NOT_GROUP":
+                continue
+            span = doc[c.start : c.end]
+            if any(i in blocked for i in range(c.start, c.end)) or _in_proper_name(span):
+                continue
+            if self._is_share(doc, span) or (c.rule.cue and not self._has_cue(span, cues, c.rule.plural)):
+                continue
+            span._.beneficiary = BeneficiaryMatch(lex.categories_of(c.rule), c.rule.id, span.start_char,
+                                                  span.end_char, span.text)
+            spans.append(span)
+        spans.sort(key=lambda s: (s.start, s.end))
+        doc.spans[self.span_key] = spans
         return doc
 
+    @staticmethod
+    def _resolve(candidates: list[_Candidate]) -> list[_Candidate]:
+        """Longest first among blocking matches; overlays pass unless a NOT_GROUP covers them."""
+        taken: set[int] = set()
+        kept: list[_Candidate] = []
+        blocking = sorted((c for c in candidates if c.blocking), key=lambda c: (c.start - c.end, c.start))
+        for c in blocking:
+            toks = range(c.start, c.end)
+            if any(i in taken for i in toks):
+                continue
+            taken.update(toks)
+            kept.append(c)
+        not_group = {i for c in kept if c.rule.label == "NOT_GROUP" for i in range(c.start, c.end)}
+        kept += [c for c in candidates if not c.blocking and not any(i in not_group for i in range(c.start, c.end))]
+        return kept
+
+    def _org_tokens(self, doc: Doc) -> set[int]:
+        """Tokens inside an organisation's name that is not a programme (`Union nationale des femmes`)."""
+        out: set[int] = set()
+        spans = [e for e in doc.ents if e.label_ == "ORG"] + list(doc.spans.get(ORG_SPAN_KEY, []))
+        for s in spans:
+            if self.lexicon.programme_head.search(s.text) or _org_kind(s) == "programme":
+                continue
+            out.update(range(s.start, s.end))
+        return out
+
+    def _is_share(self, doc: Doc, span: Span) -> bool:
+        sent = span.sent if doc.has_annotation("SENT_START") else doc[:]
+        before = doc.text[max(sent.start_char, span.start_char - 60) : span.start_char]
+        after = doc.text[span.end_char : min(sent.end_char, span.end_char + 80)]
+        return bool(self.lexicon.share_before.search(before) or self.lexicon.share_after.search(after))
+
+    def _has_cue(self, span: Span, cues: list[tuple[int, int]], plural: bool) -> bool:
+        doc = span.doc
+        sent = span.sent if doc.has_annotation("SENT_START") else doc[:]
+        if plural and not any(t.lower_.endswith(("s", "x")) or "Plur" in t.morph.get("Number") for t in span):
+            return False  # a group is plural: `une éducatrice formée` is one person
+        for cs, ce in cues:
+            if cs < sent.start or ce > sent.end:
+                continue
+            if 0 <= span.start - ce <= self.cue_window:
+                gap = doc[ce : span.start]
+            elif 0 <= cs - span.end <= self.cue_window:
+                gap = doc[span.end : cs]
+            else:
+                continue
+            if not any(t.is_punct for t in gap):  # same clause
+                return True
+        return False
+
     def export(self, doc: Doc) -> dict[str, Any]:
-        return {"beneficiaries": []}
+        return {"beneficiaries": group_mentions(doc.spans.get(self.span_key, []))}
+
+
+def _in_proper_name(span: Span) -> bool:
+    """A capitalised mention right after a capitalised word, mid-sentence, is part of a name (`Tamwil El Fellah`)."""
+    first = span[0]
+    if not first.is_title or first.is_sent_start or first.i == 0:
+        return False
+    return after_name_word(span.doc, first.i)
+
+
+def after_name_word(doc: Doc, i: int) -> bool:
+    """Token `i` follows a capitalised proper noun that does not open its clause (`Opération Ramadan` 1444)."""
+    if i < 2:
+        return False
+    prev, before = doc[i - 1], doc[i - 2]
+    return prev.is_title and prev.pos_ == "PROPN" and not prev.is_sent_start and not before.is_punct
+
+
+def _org_kind(span: Span) -> str | None:
+    org = span._.get("org") if span.has_extension("org") else None
+    if org is None:
+        return None
+    kind = org.get("kind") if isinstance(org, dict) else getattr(org, "kind", None)
+    return str(kind) if kind is not None else None
+
+
+def group_mentions(spans: Iterable[Span]) -> list[dict[str, Any]]:
+    """One entry per category, in order of first mention, each with all its mentions."""
+    out: dict[str, dict[str, Any]] = {}
+    for s in spans:
+        m: BeneficiaryMatch = s._.beneficiary
+        for cat in m.categories:
+            entry = out.setdefault(cat, {"category": cat, "mentions": [], "rule": m.rule})
+            mention = {"text": m.text, "start": m.start, "end": m.end}
+            if mention not in entry["mentions"]:
+                entry["mentions"].append(mention)
+    return list(out.values())

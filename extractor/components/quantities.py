@@ -1,29 +1,213 @@
-"""Quantities component (placeholder until its issue lands: produces an empty field)."""
+"""Quantities component: counted things and people (`5.200 lots`, `deux ambulances`), not money.
+
+Numbers are found on the raw text (normalizers.quantities); the counted noun is read from the
+tokens after the number (skipping one adjective: `15 nouveaux projets`), with its adjectives,
+one `de` complement and one coordinated noun as the unit. A number with no noun after it takes
+one in three cases only: coordination (`122 et 118 familles`), a bridge (`98 le nombre de bus`,
+`neuf au total`) or an ellipsis after a count in the same sentence (`dont 1.105 dans ...`).
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
+
+from ..normalizers.quantities import QUANTITIES_FILE, NumberMatch, QuantityGrammar, grammar
+from .beneficiaries import after_name_word
 
 SPAN_KEY = "quantities"
+SKIP_SPAN_KEYS = ("amounts", "dates")
+
+_NOT_HEAD_POS = {"ADP", "DET", "CCONJ", "SCONJ", "PRON", "PUNCT", "AUX", "NUM", "SYM", "ADV", "PART", "SPACE"}
+"""Parts of speech that cannot be a counted noun."""
+_MAX_UNIT_TOKENS = 8
 
 
-@Language.factory("communique_quantities", assigns=["doc.spans"], default_config={"span_key": SPAN_KEY})
-def make_quantities(nlp: Language, name: str, *, span_key: str = SPAN_KEY) -> QuantitiesComponent:
-    return QuantitiesComponent(nlp, name, span_key=span_key)
+@dataclass(frozen=True, slots=True)
+class QuantityMatch:
+    """One count: exact offsets of number (and noun where adjacent), value, unit and rule."""
+
+    text: str
+    start: int
+    end: int
+    value: float
+    unit: str
+    rule: str
+
+
+@Language.factory(
+    "communique_quantities",
+    assigns=["doc.spans", "span._.quantity"],
+    default_config={"patterns": QUANTITIES_FILE, "span_key": SPAN_KEY},
+)
+def make_quantities(nlp: Language, name: str, *, patterns: str = QUANTITIES_FILE, span_key: str = SPAN_KEY
+                    ) -> QuantitiesComponent:
+    return QuantitiesComponent(nlp, name, patterns=patterns, span_key=span_key)
 
 
 class QuantitiesComponent:
-    def __init__(self, nlp: Language, name: str, *, span_key: str) -> None:
+    """Finds counts; `span._.quantity` holds a QuantityMatch with exact character offsets."""
+
+    def __init__(self, nlp: Language, name: str, *, patterns: str, span_key: str) -> None:
         self.name = name
         self.span_key = span_key
+        self.grammar: QuantityGrammar = grammar(patterns)
         Span.set_extension("quantity", default=None, force=True)
 
     def __call__(self, doc: Doc) -> Doc:
-        doc.spans[self.span_key] = []
+        doc.spans[self.span_key] = [s for s in self._spans(doc) if s is not None]
         return doc
 
+    def _spans(self, doc: Doc) -> list[Span | None]:
+        text = doc.text
+        g = self.grammar
+        taken = [(s.start_char, s.end_char) for key in SKIP_SPAN_KEYS for s in doc.spans.get(key, [])]
+        found: list[tuple[NumberMatch, QuantityMatch | None]] = []
+        for n in g.numbers(text):
+            if any(s < n.end and n.start < e for s, e in taken):
+                continue
+            if g.is_excluded(text, n.end) or g.is_blocked(text, n.start) or self._in_name(doc, n):
+                continue
+            found.append((n, self._counted(doc, n)))
+        results: list[QuantityMatch | None] = [q for _, q in found]
+        for i, (n, q) in enumerate(found):
+            if q is None:
+                results[i] = self._borrowed(doc, n, found, results, i)
+        spans: list[Span | None] = []
+        for q in results:
+            if q is None:
+                continue
+            span = doc.char_span(q.start, q.end, alignment_mode="expand")
+            if span is None:
+                continue
+            span._.quantity = q
+            spans.append(span)
+        return spans
+
+    @staticmethod
+    def _in_name(doc: Doc, n: NumberMatch) -> bool:
+        """Digits right after a capitalised word mid-sentence belong to a name (`Ramadan 1444`, `Toulal 2`)."""
+        if n.words:
+            return False
+        span = doc.char_span(n.start, n.end, alignment_mode="expand")
+        return span is not None and after_name_word(doc, span.start)
+
+    def _token_at(self, doc: Doc, char: int) -> Token | None:
+        """The first token starting at or after `char` (skipping white space)."""
+        span = doc.char_span(char, len(doc.text), alignment_mode="expand")
+        if span is None or len(span) == 0:
+            return None
+        tok = span[0]
+        while tok.is_space and tok.i + 1 < len(doc):
+            tok = doc[tok.i + 1]
+        return None if tok.idx < char else tok
+
+    def _head(self, tok: Token | None) -> Token | None:
+        """The counted noun starting at `tok`: one adjective may come first (`nouveaux projets`)."""
+        if tok is None:
+            return None
+        doc = tok.doc
+        if tok.pos_ == "ADV" and tok.i + 2 < len(doc) and doc[tok.i + 1].pos_ == "ADJ":
+            tok = doc[tok.i + 1]  # très petites entreprises
+        if tok.pos_ in ("ADJ", "DET") and tok.i + 1 < len(doc) and self._is_noun(doc[tok.i + 1]):
+            tok = doc[tok.i + 1]
+        return tok if self._is_noun(tok, head=True) else None
+
+    def _is_noun(self, tok: Token, head: bool = False) -> bool:
+        """Could `tok` be a counted noun? A capitalised one only as the head (`9 Dar Talib`), not a clause opener."""
+        first = tok.text[:1]
+        if not first.isalpha() or tok.pos_ in _NOT_HEAD_POS:
+            return False
+        if not first.islower() and (not head or tok.is_sent_start or not tok.is_title):
+            return False
+        if tok.pos_ == "VERB" and "Part" not in tok.morph.get("VerbForm"):
+            return False
+        return tok.lemma_.lower() not in self.grammar.not_unit and tok.lower_ not in self.grammar.not_unit
+
+    def _unit_end(self, head: Token) -> Token:
+        """Last token of the unit: adjectives, one `de` complement, one coordinated noun."""
+        doc = head.doc
+        last = head
+        complements = conj = 0
+        i = head.i + 1
+        while i < len(doc) and i - head.i < _MAX_UNIT_TOKENS:
+            t = doc[i]
+            if t.pos_ == "ADJ" and t.text[:1].islower():
+                last, i = t, i + 1
+                continue
+            if t.lower_ in ("de", "d'", "d’", "du", "des") and complements < 2 and i + 1 < len(doc):
+                j = i + 1
+                if doc[j].pos_ == "DET" and j + 1 < len(doc):
+                    j += 1
+                if self._is_noun(doc[j]) and doc[j].pos_ == "NOUN":
+                    last, i, complements = doc[j], j + 1, complements + 1
+                    continue
+            if t.lower_ == "et" and conj < 1 and i + 1 < len(doc):
+                j = i + 1
+                if doc[j].lower_ in ("de", "d'", "d’") and j + 1 < len(doc):
+                    j += 1
+                if doc[j].pos_ == "NOUN" and self._is_noun(doc[j]):
+                    last, i, conj = doc[j], j + 1, conj + 1
+                    continue
+            break
+        return last
+
+    def _counted(self, doc: Doc, n: NumberMatch) -> QuantityMatch | None:
+        """The number with the noun written right after it (or after a bridge `le nombre de`)."""
+        text = doc.text
+        pos, rule = n.end, n.rule
+        bridge = self.grammar.bridge.match(text, pos)
+        if bridge is not None:
+            pos, rule = bridge.end(), rule + "+bridge"
+        head = self._head(self._token_at(doc, pos))
+        if head is None:
+            return None
+        last = self._unit_end(head)
+        unit = text[head.idx : last.idx + len(last.text)]
+        end = last.idx + len(last.text)
+        return QuantityMatch(text[n.start : end], n.start, end, n.value, unit, rule + "+noun")
+
+    def _borrowed(self, doc: Doc, n: NumberMatch, found: list[tuple[NumberMatch, QuantityMatch | None]],
+                  results: list[QuantityMatch | None], i: int) -> QuantityMatch | None:
+        """A bare number that takes its unit from a neighbouring count or the sentence's noun."""
+        text, g = doc.text, self.grammar
+        span = doc.char_span(n.start, n.end, alignment_mode="expand")
+        if span is None:
+            return None
+        sent = span.sent if doc.has_annotation("SENT_START") else doc[:]
+        coord = g.coordination.match(text, n.end)
+        if coord is not None and i + 1 < len(found):
+            nxt_n, nxt_q = found[i + 1]
+            if nxt_q is not None and nxt_n.start == coord.end():
+                return _bare(text, n, nxt_q.unit, n.rule + "+coordinated")
+        after = doc[span.end] if span.end < len(doc) else None
+        if g.total_after.match(text, n.end):
+            for t in reversed(list(doc[sent.start : span.start])):
+                if t.pos_ == "NOUN" and self._is_noun(t):
+                    return _bare(text, n, t.text, n.rule + "+total")
+            return None
+        if after is None or after.pos_ not in ("AUX", "VERB", "ADP") or after.lower_ in ("à", "de", "d'", "d’"):
+            return None
+        if not g.ellipsis.search(text[max(sent.start_char, n.start - 12) : n.start]):
+            return None
+        for j in range(i - 1, -1, -1):
+            q = results[j]
+            if found[j][0].start < sent.start_char:
+                break
+            if q is not None:
+                return _bare(text, n, q.unit, n.rule + "+ellipsis")
+        return None
+
     def export(self, doc: Doc) -> dict[str, Any]:
-        return {"quantities": []}
+        return {"quantities": [quantity_dict(s._.quantity) for s in doc.spans.get(self.span_key, [])]}
+
+
+def _bare(text: str, n: NumberMatch, unit: str, rule: str) -> QuantityMatch:
+    return QuantityMatch(text[n.start : n.end], n.start, n.end, n.value, unit, rule)
+
+
+def quantity_dict(q: QuantityMatch) -> dict[str, Any]:
+    return {"text": q.text, "start": q.start, "end": q.end, "value": q.value, "unit": q.unit, "rule": q.rule}
