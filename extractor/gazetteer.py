@@ -62,6 +62,17 @@ class Entry:
                 "variants": "|".join(sorted(self.variants, key=fold))}
 
 
+def _first_row_line(path: Path) -> int:
+    """The file line of the first data row (after the leading `#` comment lines and the header)."""
+    with path.open(encoding="utf-8") as fh:
+        comments = 0
+        for line in fh:
+            if not line.startswith("#"):
+                break
+            comments += 1
+    return comments + 2
+
+
 def _check_type(path: Path, t: str, lineno: int) -> str:
     if t not in PlaceType.__members__:
         raise PatternError(path, f"unknown place type {t!r}", lineno)
@@ -145,7 +156,7 @@ def build_entries(patterns: Path | None = None) -> list[Entry]:
 
     cpath = _path(CURATED_FILE, patterns)
     rows = load_csv(cpath, CURATED_REQUIRED, CURATED_OPTIONAL)
-    for lineno, r in enumerate(rows, start=2):
+    for lineno, r in enumerate(rows, start=_first_row_line(cpath)):
         t = _check_type(cpath, r["type"], lineno)
         variants = [v for v in r.get("variants", "").split("|") if v.strip()]
         target = None
@@ -227,7 +238,7 @@ class GazEntry:
 def _load(path: Path, mtime: float) -> dict[str, tuple[GazEntry, ...]]:
     rows = load_csv(path, ("name", "type"), ("code", "lat", "lon", "variants"))
     index: dict[str, list[GazEntry]] = {}
-    for lineno, r in enumerate(rows, start=3):
+    for lineno, r in enumerate(rows, start=_first_row_line(path)):
         t = _check_type(path, r["type"], lineno)
         try:
             lat = float(r["lat"]) if r.get("lat") else None

@@ -93,7 +93,8 @@ class PlacesComponent:
     def _mention(self, text: str, start: int, end: int, type_: str, rule: str, source: str,
                  entry: GazEntry | None) -> PlaceMention:
         surface = " ".join(text[start:end].split())
-        name = entry.name if entry is not None and fold(entry.name) == fold(surface) else surface
+        spelled = entry or next(iter(self.gaz.get(match_key(surface), ())), None)
+        name = spelled.name if spelled is not None and fold(spelled.name) == fold(surface) else surface
         code = entry.code if entry is not None and entry.type == type_ and type_ in (*_PROVINCIAL, "region",
                                                                                       "country") else None
         lat = lon = None
@@ -106,9 +107,13 @@ class PlacesComponent:
         return PlaceMention(text[start:end], start, end, name, type_, code, lat, lon, rule, source)
 
     # -- the four sources ----------------------------------------------------------------------
-    def _from_triggers(self, text: str) -> list[PlaceMention]:
-        out = []
+    def _from_triggers(self, text: str) -> tuple[list[PlaceMention], list[tuple[int, int]]]:
+        """Trigger mentions, and the stretches where a territory is an actor (no place there)."""
+        out, actors = [], []
         for c in self.grammar.find(text):
+            if c.actor:
+                actors.append((c.start, c.end))
+                continue
             t = c.type
             entry = self._entry(c.text, ("country",))
             if entry is not None:
@@ -127,7 +132,7 @@ class PlacesComponent:
             else:
                 entry = self._entry(c.text, (t,))
             out.append(self._mention(text, c.start, c.end, t, c.rule, "trigger", entry))
-        return out
+        return out, actors
 
     def _from_header(self, doc: Doc) -> list[PlaceMention]:
         out = []
@@ -273,7 +278,8 @@ class PlacesComponent:
             # strict: the mention starts after the head (it is the name's complement, not its head)
             return any(s <= m.start and m.end <= e and (not strict or m.start > s) for s, e in spans)
 
-        cands = self._from_triggers(text) + self._from_header(doc) + self._from_gazetteer(doc)
+        triggered, actors = self._from_triggers(text)
+        cands = triggered + self._from_header(doc) + self._from_gazetteer(doc)
         if self.use_model_loc:
             cands += self._from_model(doc)
         kept: list[PlaceMention] = []
@@ -282,7 +288,7 @@ class PlacesComponent:
                 continue
             if any(s <= m.start and m.end <= e and not self._territory(text, s, m) for s, e in orgs):
                 continue
-            if inside(m, org_ext, True):
+            if inside(m, org_ext, True) or inside(m, actors, False):
                 continue
             if m.source in ("gazetteer", "model") and inside(m, fac_ext, True):
                 continue

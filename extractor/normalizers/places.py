@@ -43,6 +43,7 @@ class Candidate:
     type: str
     rule: str
     weak: bool = False
+    actor: bool = False
 
 
 class PlaceGrammar:
@@ -69,7 +70,7 @@ class PlaceGrammar:
         word = by["NAME_WORD"][0].pattern
         joiner = by["NAME_JOINER"][0].pattern
         ws = r"[ \u00a0]"
-        self.name = (rf"(?:{word})(?:(?:{ws}+|-)(?:{joiner}(?:{ws}+|-))?(?:{word})){{0,{MAX_NAME_WORDS - 1}}}"
+        self.name = (rf"(?:{word})(?:(?:{ws}+|-)(?:{joiner}(?:{ws}+|-|(?<=['’])))?(?:{word})){{0,{MAX_NAME_WORDS - 1}}}"
                      rf"(?![\w-])")
         self.name_re = re.compile(self.name)
         self.list_sep = re.compile(by["LIST_SEP"][0].pattern, re.IGNORECASE)
@@ -91,7 +92,11 @@ class PlaceGrammar:
         return self.name_re.match(text, pos)
 
     def find(self, text: str) -> list[Candidate]:
-        """Every name a trigger announces, with the trigger's type, in text order (no overlaps)."""
+        """Every name a trigger announces, with the trigger's type, in text order (no overlaps).
+
+        A territory named as an actor (`signée entre la province de X`) comes back with `actor=True`
+        and spans trigger + name: it is an organisation there, and no place.
+        """
         out: list[Candidate] = []
         for rule, rx in self.triggers:
             actor = rule.type in ("province", "prefecture", "region", "commune")
@@ -100,6 +105,7 @@ class PlaceGrammar:
                 if nm is None:
                     continue
                 if actor and self.actor_before.search(text[max(0, m.start() - 40) : m.start()]):
+                    out.append(Candidate(nm.group(0), m.start(), nm.end(), str(rule.type), rule.id, actor=True))
                     continue
                 out.append(Candidate(nm.group(0), nm.start(), nm.end(), str(rule.type), rule.id, rule.weak))
                 pos = nm.end()

@@ -1,0 +1,177 @@
+"""Places component: triggers and lists, gazetteer names, dateline town, guards, grouping, rule files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from extractor.errors import PatternError
+from extractor.gazetteer import load_gazetteer, stop_names
+from extractor.normalizers.places import PlaceGrammar, PlaceRule, grammar
+from extractor.patterns import load_csv, load_jsonl
+from extractor.records import Place
+from extractor.text import fold
+
+
+def places(nlp, text: str) -> list[dict]:
+    doc = nlp(text)
+    return nlp.get_pipe("communique_places").export(doc)["places"]
+
+
+def keys(nlp, text: str) -> set[tuple[str, str]]:
+    return {(fold(p["name"]), p["type"]) for p in places(nlp, text)}
+
+
+POSITIVE = [
+    # (id, text, expected (name, type) pairs, all of them, nothing else)
+    ("province", "Le gouverneur a inauguré mardi une école dans la province de Taounate.",
+     {("Taounate", "province")}),
+    ("prefecture-called-province", "Les travaux concernent la province d'Inezgane-Aït Melloul.",
+     {("Inezgane-Aït Melloul", "prefecture")}),
+    ("prefecture", "Des kits ont été remis aux familles de la préfecture de Skhirate-Témara.",
+     {("Skhirate-Témara", "prefecture")}),
+    ("region-article", "Le programme couvre la région de l'Oriental.", {("Oriental", "region")}),
+    ("region-hyphenated", "La sécheresse frappe la région de Marrakech-Safi.", {("Marrakech-Safi", "region")}),
+    ("communes-list-de", "Les communes de Tahla, d'Oulad Zbair et de Bouchfaâ recevront des ambulances.",
+     {("Tahla", "commune"), ("Oulad Zbair", "commune"), ("Bouchfaâ", "commune")}),
+    ("communes-list-bare", "Cinq puits seront creusés dans les communes rurales de Tiddas, Ait Ikkou et Mrija.",
+     {("Tiddas", "commune"), ("Ait Ikkou", "commune"), ("Mrija", "commune")}),
+    ("provinces-list", "Le plan vise les provinces de Tata, d'Assa-Zag et de Figuig.",
+     {("Tata", "province"), ("Assa-Zag", "province"), ("Figuig", "province")}),
+    ("provinces-a-savoir", "Les trois provinces de la région, à savoir Jerada, Figuig et Guercif, en profitent.",
+     {("Jerada", "province"), ("Figuig", "province"), ("Guercif", "province")}),
+    ("commune-rurale", "Une piste a été ouverte dans la commune rurale d'Ait Sedrate.", {("Ait Sedrate", "commune")}),
+    ("city-trigger", "Une crèche ouvrira dans la ville de Tiflet.", {("Tiflet", "city")}),
+    ("district-and-city", "Le quartier Hay Salam de la ville de Sefrou sera doté d'une médiathèque.",
+     {("Hay Salam", "district"), ("Sefrou", "city")}),
+    ("district-quoted", "Un foyer a été rénové dans le quartier « Bab Sebta ».", {("Bab Sebta", "district")}),
+    ("douar", "Les habitants du douar Ait Ouham ont reçu des couvertures.", {("Ait Ouham", "douar")}),
+    ("douars-list", "La piste relie les douars Tizgui et Amsouzart.", {("Tizgui", "douar"), ("Amsouzart", "douar")}),
+    ("douar-apposition", "À Tiliouine et à Agoudim, deux douars de la commune de Tizi n'Isly, la neige bloque tout.",
+     {("Tiliouine", "douar"), ("Agoudim", "douar"), ("Tizi n'Isly", "commune")}),
+    ("oasis-other", "La réhabilitation de l'oasis de Tighmert avance.", {("Tighmert", "other")}),
+    ("cercle-other", "Les écoles du cercle de Tahla ont rouvert.", {("Tahla", "other")}),
+    ("industrial-zone-other", "Une usine sera bâtie dans la zone industrielle de Selouane.", {("Selouane", "city")}),
+    ("bare-town", "Une caravane médicale s'est rendue à Azrou puis à Midelt.", {("Azrou", "city"), ("Midelt", "city")}),
+    ("bare-region", "Souss-Massa : un nouveau barrage entre en service", {("Souss-Massa", "region")}),
+    ("country", "Le projet est le premier du genre au Maroc.", {("Maroc", "country")}),
+    ("region-word-before-country", "Des commissions siègent dans les 12 régions du Maroc.", {("Maroc", "country")}),
+    ("dateline-town", "Taourirt, 3 mai 2021 (MAP) - Le comité a approuvé dix projets.", {("Taourirt", "city")}),
+    ("same-name-two-types", "La province de Settat a financé un centre dans la ville de Settat.",
+     {("Settat", "province"), ("Settat", "city")}),
+]
+
+
+@pytest.mark.parametrize("text,expected", [c[1:] for c in POSITIVE], ids=[c[0] for c in POSITIVE])
+def test_places_finds_typed_places(nlp, text: str, expected: set[tuple[str, str]]) -> None:
+    assert keys(nlp, text) == {(fold(n), t) for n, t in expected}
+
+
+NEGATIVE = [
+    ("org-union", "L'Union nationale des femmes du Maroc a distribué des paniers."),
+    ("org-regional-council", "Le Conseil régional de l'Oriental a voté le budget."),
+    ("org-council-of-region", "Le Conseil de la région Fès-Meknès a voté le budget."),
+    ("org-agency", "L'Agence de l'Oriental a signé la convention."),
+    ("org-association", "L'association Tawjih Maroc accompagne les jeunes."),
+    ("org-provincial-council", "Le Conseil provincial de Sefrou a adopté la convention."),
+    ("org-acronym", "Le CPDH de Sefrou a validé les projets."),
+    ("facility-hospital", "L'hôpital provincial de Sefrou a reçu un scanner."),
+    ("facility-dam", "Le barrage Oued El Makhazine est plein."),
+    ("royaume-alone", "Le Royaume a lancé une opération de solidarité."),
+    ("royaume-du-maroc", "Le Royaume du Maroc a signé un accord."),
+    ("actor-party", "Une convention a été signée entre la province de Tata et l'ONEE."),
+    ("lowercase-only", "La ville accueille la commune voisine et la province entière."),
+    ("acronyms-are-no-loc", "Le FIDA et l'ANDZOA cofinancent ce projet."),
+]
+
+
+@pytest.mark.parametrize("text", [c[1] for c in NEGATIVE], ids=[c[0] for c in NEGATIVE])
+def test_places_no_place(nlp, text: str) -> None:
+    assert places(nlp, text) == []
+
+
+def test_places_one_place_per_folded_name_and_type(nlp) -> None:
+    text = "Une aide a été versée à Beni Mellal. À Béni Mellal, les ménages ont aussi été recensés."
+    (p,) = places(nlp, text)
+    assert (p["name"], p["type"]) == ("Béni Mellal", "city")
+    assert [m["text"] for m in p["mentions"]] == ["Beni Mellal", "Béni Mellal"]
+
+
+def test_places_export_valid_with_exact_offsets_codes_and_coordinates(nlp) -> None:
+    text = ("Rabat, le 4 juin 2023\n\nLa province de Khouribga et la région de Casablanca-Settat cofinancent "
+            "un centre dans la commune de Bejaad et au douar Ouled Aissa.")
+    got = places(nlp, text)
+    for p in got:
+        Place.model_validate(p)
+        for m in p["mentions"]:
+            assert text[m["start"] : m["end"]] == m["text"]
+        assert p["rule"]
+    by = {(p["name"], p["type"]): p for p in got}
+    assert by[("Khouribga", "province")]["code"] == "MA-KHO"
+    assert by[("Casablanca-Settat", "region")]["code"] == "MA-06"
+    assert by[("Rabat", "city")]["code"] is None and by[("Rabat", "city")]["latitude"] is not None
+    assert by[("Bejaâd", "commune")]["latitude"] is not None
+    assert by[("Bejaâd", "commune")]["mentions"][0]["text"] == "Bejaad"
+    assert ("Ouled Aissa", "douar") in by
+
+
+def test_places_skips_names_inside_organisation_spans(nlp) -> None:
+    text = "La Fondation Tata Solidarité équipe une école à Tata."
+    doc = nlp.make_doc(text)
+    for name, proc in nlp.pipeline:
+        if name == "communique_places":
+            break
+        doc = proc(doc)
+    org = "Fondation Tata Solidarité"
+    doc.spans["organizations"] = [doc.char_span(text.index(org), text.index(org) + len(org))]
+    doc = nlp.get_pipe("communique_places")(doc)
+    got = [(s.text, s.start_char) for s in doc.spans["places"]]
+    assert got == [("Tata", text.rindex("Tata"))]
+
+
+@pytest.mark.parametrize("fast", [False, True], ids=["parser", "fast"])
+def test_places_guard_works_without_parser(fast: bool) -> None:
+    from extractor.pipeline import load_pipeline
+
+    nlp = load_pipeline(fast=fast)
+    assert keys(nlp, "Le Conseil régional de l'Oriental finance un projet dans la région de l'Oriental.") == {
+        ("oriental", "region")}
+
+
+def test_places_rule_files_load() -> None:
+    g = grammar()
+    assert g.triggers and g.posts
+    assert load_gazetteer()
+    assert "royaume" in stop_names()
+    assert load_csv("places/curated.csv", ("name", "type"),
+                    ("code", "lat", "lon", "variants", "replaces", "note"))
+    assert load_csv("places/spellings.csv", ("form", "canonical"), ("note",))
+
+
+def test_places_rule_file_rejects_unknown_key(tmp_path: Path) -> None:
+    bad = tmp_path / "triggers.jsonl"
+    bad.write_text('// comment\n{"id": "t", "label": "TRIGGER", "type": "commune", "pattern": "x", "kind": 1}\n',
+                   encoding="utf-8")
+    with pytest.raises(PatternError, match=r"triggers.jsonl:2: unknown key 'kind'"):
+        load_jsonl(bad, PlaceRule)
+
+
+def test_places_rule_file_rejects_unknown_type_and_label(tmp_path: Path) -> None:
+    bad = tmp_path / "triggers.jsonl"
+    bad.write_text('{"id": "t", "label": "TRIGGER", "type": "hamlet", "pattern": "x"}\n', encoding="utf-8")
+    with pytest.raises(PatternError, match=r"triggers.jsonl:1: key 'type'"):
+        load_jsonl(bad, PlaceRule)
+    rules = (*load_jsonl("places/triggers.jsonl", PlaceRule), PlaceRule(id="z", label="PLACE", pattern="x"))
+    with pytest.raises(PatternError, match="unknown label 'PLACE'"):
+        PlaceGrammar(rules)
+    no_type = (*load_jsonl("places/triggers.jsonl", PlaceRule), PlaceRule(id="z", label="TRIGGER", pattern="x"))
+    with pytest.raises(PatternError, match="needs 'type'"):
+        PlaceGrammar(no_type)
+
+
+def test_places_csv_rejects_unknown_column(tmp_path: Path) -> None:
+    f = tmp_path / "stop.csv"
+    f.write_text("name,scope,colour\nRoyaume,,red\n", encoding="utf-8")
+    with pytest.raises(PatternError, match=r"stop.csv:1: unknown column"):
+        load_csv(f, ("name",), ("scope", "note"))
