@@ -415,6 +415,7 @@ class _Context:
         self.cues = c
         self.orgs = orgs
         self.org_cue = {(o.start, o.end): self._org_cue(o) for o in orgs}
+        self.roles_known = any(o.roles for o in orgs)
         self.title = self._title(doc)
         self.dateline = self._dateline(doc)
         self.places = [p for p in places if not _overlaps(p, orgs)]
@@ -491,7 +492,9 @@ class _Context:
             return True
         if cue is not None:
             return False
-        return not o.roles or "funder" in o.roles
+        if not self.roles_known:
+            return True  # no organisation component ran: any named organisation may pay
+        return "funder" in o.roles
 
     def governing_org(self, a: Any) -> tuple[Ent | None, bool]:
         """The organisation that is subject or agent of the verb governing the sum (dependency parse),
