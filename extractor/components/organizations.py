@@ -45,6 +45,8 @@ _NAME_POS = {"NOUN", "PROPN", "ADJ", "X"}
 _CLOSE_PUNCT = {",", ".", ";", ":", "(", ")", "«", "»", '"', "“", "”", "!", "?", "•", "–", "—"}
 _MAX_NAME_TOKENS = 25
 _WINDOW = 160
+_LIST_CLOSE = re.compile(r"\s*(?:\([^()]{1,60}\)\s*)?,?\s*(?:et|ainsi\s+que)\s")
+_SENTENCE_END = re.compile(r"[.!?;](?=\s|$)|\n")
 _PAREN = re.compile(r"\s*\(\s*([^()\n]{1,60}?)\s*\)")
 _COMPLEMENT_PREP = re.compile(r"(?:\b(?:de|du|des)\s+(?:la\s+|l['’]\s*|les\s+)?|\bd['’]\s*)$", re.IGNORECASE)
 
@@ -89,6 +91,7 @@ class _Mention:
     roles: dict[str, str] = field(default_factory=dict)  # role -> rule id
     defines: str | None = None  # the bracketed acronym right after this mention
     alias_of: _Mention | None = None  # the long form whose acronym this mention is
+    definition: bool = False  # the bracketed acronym right after its long form
 
 
 @dataclass
@@ -145,10 +148,13 @@ class OrganizationsComponent:
                 self.phrase_orth.add(k.id, list(nlp.tokenizer.pipe(orth)))
         det = self.lex.macros.get("DET", "")
         # gaps between a role cue and the first mention of a list, and between list members
-        self.first_gap = re.compile(rf"\s*{det}(?:[a-zà-ÿœ'’-]+\s+){{0,4}}")
+        self.first_gap = re.compile(
+            rf"\s*{det}(?:(?!(?:que|qui|dont|dans|sur|pour|par|avec|au|aux|à|en|chez|de|des|du)\s)[a-zà-ÿœ-]+\s+){{0,4}}")
         self.adjacent_gap = re.compile(rf"\s*{det}")
-        self.list_gap = re.compile(rf"\s*(?:,\s*(?:et\s+)?|et\s+|ainsi\s+qu(?:e\s+|['’]\s*)|ou\s+)"
+        self.list_gap = re.compile(rf"\s*(?:\([^()]{{1,60}}\)\s*)?"
+                                   rf"(?:,\s*(?:et\s+)?|et\s+|ainsi\s+qu(?:e\s+|['’]\s*)|ou\s+)"
                                    rf"(?:de\s+|d['’]\s*|par\s+)?{det}(?:[a-zà-ÿœ-]+\s+){{0,3}}")
+        self.rule_by_id = {cr.rule.id: cr.rule for cr in self.lex.roles}
         self.matcher = Matcher(nlp.vocab)
         for t in self.lex.triggers.values():
             self.matcher.add(t.id, [t.pattern])
@@ -162,9 +168,11 @@ class OrganizationsComponent:
             for mid, s, e in matcher(doc):
                 k = self.known_by_key[vocab[mid]]
                 cands.append(_Cand(s, e, f"known.{k.id}", known=k, head_end=e, priority=2))
+        known_starts = {c.start for c in cands}
         for mid, s, e in self.matcher(doc):
             t = self.lex.triggers[vocab[mid]]
-            if t.require_name and not self._has_name(doc, s, e):
+            if t.require_name and not self._has_name(doc, s, e) \
+                    and not (t.descriptor and any(e <= k <= e + 4 for k in known_starts)):
                 if t.anaphor:  # `cette association`: a reference back, kept only with an antecedent
                     cands.append(_Cand(s, e, t.id, trigger=t, bare=True, head_end=e, priority=1))
                 continue
@@ -226,14 +234,17 @@ class OrganizationsComponent:
                 continue
             if low == "et" and j + 1 < n:
                 nxt = doc[j + 1]
-                if nxt.lower_ in _DE or (nxt.pos_ == "ADJ" and nxt.is_lower and prev.pos_ == "ADJ"):
+                after = doc[j + 3] if j + 3 < n and doc[j + 2].lower_ in _DET else doc[j + 2] if j + 2 < n else nxt
+                if (nxt.lower_ in _DE and (t.allow_comma or after.is_lower)) \
+                        or (nxt.pos_ == "ADJ" and nxt.is_lower and prev.pos_ == "ADJ"):
                     j += 1
                     continue
                 break
             if tok.text == "," and t.allow_comma and j + 1 < n and doc[j + 1].lower_ in _DE:
                 j += 1
                 continue
-            if self._name_word(tok) and (tok.text[:1].isupper() or tok.pos_ in ("ADJ", "PROPN")
+            prenominal = prev.pos_ == "ADJ" and prev.is_lower and doc[j - 2].lower_ in _DE | _DET | _A
+            if self._name_word(tok) and (tok.text[:1].isupper() or tok.pos_ in ("ADJ", "PROPN") or prenominal
                                          or doc[j - 1].lower_ in _DE | _DET | _A | {"en"}):
                 j += 1
                 end = j
@@ -259,7 +270,9 @@ class OrganizationsComponent:
                 mentions.append((c, k.known, f"{c.rule}>parent"))
                 continue
             if inner and c.trigger.descriptor and any(k.end == c.end for k in inner):
-                continue  # `le groupe minier Managem`: the known name wins
+                k = next(k for k in inner if k.end == c.end)  # `le groupe minier Managem`: the known name
+                mentions.append((c, k.known, f"{c.rule}>{k.rule}"))
+                continue
             if any(k.start == c.start and doc[k.end].lower_ not in _DE | _A | {"et", ",", "pour", "en"}
                    for k in inner):
                 continue  # a complete known name followed by words that do not continue it
@@ -312,7 +325,8 @@ class OrganizationsComponent:
                 if m in clash:
                     continue
                 out = [x for x in out if x not in clash]
-                out.append(_Mention(s, e, f"alias:{m.rule}", m.known, m.trigger, False, alias_of=m))
+                out.append(_Mention(s, e, f"alias:{m.rule}", m.known, m.trigger, False, alias_of=m,
+                                    definition=s == _s))
         return sorted(out, key=lambda x: x.start)
 
     # ------------------------------------------------------------------ linking
@@ -356,7 +370,7 @@ class OrganizationsComponent:
             f = self._equiv(fold(mtext))
             idx = self._antecedent(orgs, f)
             if idx is None:
-                if m.bare:
+                if m.bare or (m.trigger is not None and m.trigger.linked_only):
                     continue
                 key = "generic:" + f
                 idx = by_key.get(key)
@@ -419,25 +433,37 @@ class OrganizationsComponent:
         return keep
 
     # ------------------------------------------------------------------ roles
-    def _roles(self, doc: Doc, mentions: list[_Mention], kinds: dict[int, str]) -> None:
+    def _groups(self, text: str, mentions: list[_Mention]) -> list[list[int]]:
+        """Enumerations: runs of mentions joined by `,` / `et` / `ainsi que`; a run joined by commas
+        only is no enumeration (`Dans la commune de X, l'association Y ...`)."""
+        runs: list[list[int]] = []
+        joints: list[bool] = []
+        for i, m in enumerate(mentions):
+            gap = text[mentions[i - 1].end:m.start] if i else ""
+            if i and self.list_gap.fullmatch(gap):
+                runs[-1].append(i)
+                bare_gap = re.sub(r"\([^()]*\)", "", gap).strip()
+                joints[-1] = joints[-1] or not bare_gap.startswith(",") or " et " in f" {bare_gap} "
+            else:
+                runs.append([i])
+                joints.append(False)
+        out: list[list[int]] = []
+        for run, joined in zip(runs, joints, strict=True):
+            closed = bool(_LIST_CLOSE.match(text, mentions[run[-1]].end))
+            out.extend([run] if joined or closed or len(run) == 1 else [[i] for i in run])
+        return out
+
+    def _roles(self, doc: Doc, all_mentions: list[_Mention], kinds: dict[int, str],
+               territories: set[int]) -> None:
         text = doc.text
         n = len(text)
-        mentions = sorted(mentions, key=lambda m: m.start)
-        # enumerations: runs of mentions separated by `,` / `et` / `ainsi que`
-        group: list[int] = []
-        gid = 0
-        for i, m in enumerate(mentions):
-            if i > 0 and self.list_gap.fullmatch(text[mentions[i - 1].end:m.start]):
-                group.append(gid)
-            else:
-                gid += 1
-                group.append(gid)
-        members: dict[int, list[int]] = {}
-        for i, g in enumerate(group):
-            members.setdefault(g, []).append(i)
+        # a bracketed acronym right after its long form shares the long form's roles (via its organisation)
+        mentions = sorted((m for m in all_mentions if not m.definition), key=lambda m: m.start)
+        groups = self._groups(text, mentions)
+        group_of = {i: g for g in groups for i in g}
+        starts = [m.start for m in mentions]
         # before-cues: (mention index, role, rule, cue start, cue end)
         hits: list[tuple[int, str, str, int, int]] = []
-        starts = [m.start for m in mentions]
         for cr in self.lex.roles:
             r = cr.rule
             if r.side != "before" or r.scope == "amount":
@@ -448,14 +474,13 @@ class OrganizationsComponent:
                     continue
                 gap = text[cm.end():mentions[i].start]
                 if r.scope == "adjacent":
-                    if not self.adjacent_gap.fullmatch(gap):
-                        continue
-                    targets = [i]
+                    targets = [i] if self.adjacent_gap.fullmatch(gap) else []
+                elif r.scope == "sentence":
+                    stop = _SENTENCE_END.search(text, cm.end())
+                    limit = stop.start() if stop else n
+                    targets = [x for x in range(i, len(mentions)) if mentions[x].start < limit]
                 else:
-                    if not self.first_gap.fullmatch(gap):
-                        continue
-                    g = members[group[i]]
-                    targets = [x for x in g if x >= i]
+                    targets = [x for x in group_of[i] if x >= i] if self.first_gap.fullmatch(gap) else []
                 for x in targets:
                     hits.append((x, str(r.label), r.id, cm.start(), cm.end()))
         best: dict[tuple[int, int], int] = {}
@@ -463,44 +488,45 @@ class OrganizationsComponent:
             best[(x, ce)] = max(best.get((x, ce), 0), ce - cs)
         for x, role, rid, cs, ce in hits:
             if ce - cs == best[(x, ce)]:
-                self._give(mentions[x], role, rid, kinds)
+                self._give(mentions[x], role, rid, kinds, territories)
         # after-cues and sums of money
         amounts = self._amount_offsets(doc)
         for i, m in enumerate(mentions):
-            g = members[group[i]]
+            g = group_of[i]
             first, last = mentions[g[0]], mentions[g[-1]]
             subject = not _COMPLEMENT_PREP.search(text[max(0, first.start - 40):first.start])
+            nxt_m = mentions[g[-1] + 1].start if g[-1] + 1 < len(mentions) else n
             for cr in self.lex.roles:
                 r = cr.rule
-                if r.side != "after":
-                    continue
-                if r.scope == "adjacent":
+                if r.side == "after" and r.scope == "adjacent":
                     if not subject:
                         continue
-                    if cr.regex.match(text, last.end, min(n, last.end + _WINDOW)):
-                        self._give(m, str(r.label), r.id, kinds)
-                elif r.scope == "amount":
-                    nxt = _first_amount_after(amounts, m.end)
-                    if nxt is not None and nxt - m.end <= 90 and cr.regex.fullmatch(text[m.end:nxt]):
-                        self._give(m, str(r.label), r.id, kinds)
-            for cr in self.lex.roles:
-                r = cr.rule
-                if r.side == "before" and r.scope == "amount":
-                    prv = _last_amount_before(amounts, m.start)
-                    if prv is not None and m.start - prv <= 60 and cr.regex.fullmatch(text[prv:m.start]):
-                        self._give(m, str(r.label), r.id, kinds)
+                    am = cr.regex.match(text, last.end, min(n, last.end + _WINDOW))
+                    if am is not None and am.end() <= nxt_m:
+                        self._give(m, str(r.label), r.id, kinds, territories)
+                elif r.side == "after" and r.scope == "amount":
+                    nxt_m1 = mentions[i + 1].start if i + 1 < len(mentions) else n
+                    a = _first_amount_after(amounts, m.end)
+                    if a is not None and a - m.end <= 90 and a < nxt_m1 and cr.regex.fullmatch(text[m.end:a]):
+                        self._give(m, str(r.label), r.id, kinds, territories)
+                elif r.side == "before" and r.scope == "amount":
+                    prv_m = mentions[i - 1].end if i else 0
+                    b = _last_amount_before(amounts, m.start)
+                    if b is not None and m.start - b <= 60 and b > prv_m and cr.regex.fullmatch(text[b:m.start]):
+                        self._give(m, str(r.label), r.id, kinds, territories)
         # letterhead and signature lines
         lines = [(mm.start(), mm.end()) for mm in re.finditer(r"[^\n]+", text) if text[mm.start():mm.end()].strip()]
         edge = lines[:4] + lines[-2:]
         for m in mentions:
             for ls, le in edge:
-                line = text[ls:le]
-                if ls <= m.start and m.end <= le and line.strip() == text[m.start:m.end]:
-                    self._give(m, "issuer", "issuer.letterhead", kinds)
+                if ls <= m.start and m.end <= le and text[ls:le].strip() == text[m.start:m.end]:
+                    self._give(m, "issuer", "issuer.letterhead", kinds, territories)
 
-    def _give(self, m: _Mention, role: str, rid: str, kinds: dict[int, str]) -> None:
-        rule = next((cr.rule for cr in self.lex.roles if cr.rule.id == rid), None)
+    def _give(self, m: _Mention, role: str, rid: str, kinds: dict[int, str], territories: set[int]) -> None:
+        rule = self.rule_by_id.get(rid)
         if rule is not None and rule.kinds and kinds.get(id(m)) not in {str(k) for k in rule.kinds}:
+            return
+        if rule is not None and not rule.territories and id(m) in territories:
             return
         m.roles.setdefault(role, rid)
 
@@ -518,7 +544,8 @@ class OrganizationsComponent:
         orgs = self._link(doc, mentions)
         orgs = self._merge_branches(orgs)
         kinds = {id(m): o.kind for o in orgs for m in o.mentions}
-        self._roles(doc, [m for o in orgs for m in o.mentions], kinds)
+        territories = {id(m) for o in orgs if o.actor_only for m in o.mentions}
+        self._roles(doc, [m for o in orgs for m in o.mentions], kinds, territories)
         final: list[_Org] = []
         for o in orgs:
             if o.actor_only:

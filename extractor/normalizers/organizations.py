@@ -41,6 +41,7 @@ class TriggerRule(Rule):
     allow_pour: bool = False
     allow_comma: bool = False
     anaphor: bool = False
+    linked_only: bool = False
 
 
 class GrammarRule(Rule):
@@ -55,8 +56,9 @@ class RoleRule(Rule):
     label: Role  # type: ignore[assignment]
     pattern: str
     side: Literal["before", "after"]
-    scope: Literal["adjacent", "list", "amount"]
+    scope: Literal["adjacent", "list", "sentence", "amount"]
     kinds: list[OrgKind] | None = None
+    territories: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +144,7 @@ def lexicon(known: str = KNOWN_FILE, triggers: str = TRIGGERS_FILE, grammar: str
         for name, piece in macros.items():
             pat = pat.replace("{" + name + "}", piece)
         if r.side == "before" and r.scope != "amount":
-            pat = rf"(?<![\w'’])(?:{pat})"
+            # whole words only: the cue ends on an apostrophe or before a non-word character
+            pat = rf"(?<![\w'’])(?:{pat})(?:(?<=['’])|(?!\w))"
         compiled.append(CompiledRole(r, _compile(roles, r.id, pat)))
     return OrgLexicon(_known(known), trig, stop, foreign, tuple(equiv), acronym, tuple(compiled), macros)
