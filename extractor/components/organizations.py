@@ -45,8 +45,9 @@ _NAME_POS = {"NOUN", "PROPN", "ADJ", "X"}
 _CLOSE_PUNCT = {",", ".", ";", ":", "(", ")", "«", "»", '"', "“", "”", "!", "?", "•", "–", "—"}
 _MAX_NAME_TOKENS = 25
 _WINDOW = 160
-_LIST_CLOSE = re.compile(r"\s*(?:\([^()]{1,60}\)\s*)?,?\s*(?:et|ainsi\s+que)\s")
+_LIST_CLOSE = re.compile(r"\s*(?:\([^()]{1,240}\)\s*)?,?\s*(?:et|ainsi\s+que)\s")
 _SENTENCE_END = re.compile(r"[.!?;](?=\s|$)|\n")
+_PAREN_LONG = re.compile(r"\s*\(\s*([^()\n]{1,240}?)\s*\)")
 _PAREN = re.compile(r"\s*\(\s*([^()\n]{1,60}?)\s*\)")
 _COMPLEMENT_PREP = re.compile(r"(?:\b(?:de|du|des)\s+(?:la\s+|l['’]\s*|les\s+)?|\bd['’]\s*)$", re.IGNORECASE)
 
@@ -151,7 +152,7 @@ class OrganizationsComponent:
         self.first_gap = re.compile(
             rf"\s*{det}(?:(?!(?:que|qui|dont|dans|sur|pour|par|avec|au|aux|à|en|chez|de|des|du)\s)[a-zà-ÿœ-]+\s+){{0,4}}")
         self.adjacent_gap = re.compile(rf"\s*{det}")
-        self.list_gap = re.compile(rf"\s*(?:\([^()]{{1,60}}\)\s*)?"
+        self.list_gap = re.compile(rf"\s*(?:\([^()]{{1,240}}\)\s*)?"
                                    rf"(?:,\s*(?:et\s+)?|et\s+|ainsi\s+qu(?:e\s+|['’]\s*)|ou\s+)"
                                    rf"(?:de\s+|d['’]\s*|par\s+)?{det}(?:[a-zà-ÿœ-]+\s+){{0,3}}")
         self.rule_by_id = {cr.rule.id: cr.rule for cr in self.lex.roles}
@@ -223,7 +224,9 @@ class OrganizationsComponent:
                 if k >= n:
                     break
                 nxt = doc[k]
-                if low in _DE or (low == "pour" and t.allow_pour):
+                if low in _DE and t.proper_complement:  # `Conseil de la région de X`: X is a proper name
+                    ok = nxt.text[:1].isupper() or nxt.lower_ in ("région", "province", "préfecture", "commune")
+                elif low in _DE or (low == "pour" and t.allow_pour):
                     ok = self._name_word(nxt)
                 else:  # à / au / aux / en: only before a common noun (`mise en valeur`, `soutien aux malades`)
                     ok = nxt.is_lower and nxt.pos_ == "NOUN" and not self._is_stop(nxt)
@@ -235,8 +238,11 @@ class OrganizationsComponent:
             if low == "et" and j + 1 < n:
                 nxt = doc[j + 1]
                 after = doc[j + 3] if j + 3 < n and doc[j + 2].lower_ in _DET else doc[j + 2] if j + 2 < n else nxt
+                purpose = any(x.lower_ == "pour" for x in doc[end - 6 if end > 6 else 0:end])
                 if (nxt.lower_ in _DE and (t.allow_comma or after.is_lower)) \
-                        or (nxt.pos_ == "ADJ" and nxt.is_lower and prev.pos_ == "ADJ"):
+                        or (nxt.pos_ == "ADJ" and nxt.is_lower and prev.pos_ == "ADJ") \
+                        or (t.allow_comma and nxt.text[:1].isupper() and nxt.is_alpha) \
+                        or (purpose and nxt.lower_ in _DET and after.is_lower and after.pos_ == "NOUN"):
                     j += 1
                     continue
                 break
@@ -306,6 +312,19 @@ class OrganizationsComponent:
                 out.append((m, alias, pm.start(1), pm.end(1)))
         return out
 
+    def _glosses(self, text: str, mentions: list[_Mention]) -> list[tuple[_Mention, _Mention]]:
+        """`l'ANAPEC (Agence nationale de ...)`: a name in brackets right after another one is the same
+        organisation; the bracketed one is marked as a definition (it takes no role cue of its own)."""
+        by_start = {m.start: m for m in mentions}
+        out = []
+        for m in mentions:
+            pm = _PAREN_LONG.match(text, m.end, min(len(text), m.end + 250))
+            x = by_start.get(pm.start(1)) if pm else None
+            if pm is not None and x is not None and x.end == pm.end(1) and x is not m:
+                x.definition = True
+                out.append((m, x))
+        return out
+
     def _with_aliases(self, doc: Doc, mentions: list[_Mention]) -> list[_Mention]:
         """Add every use of a bracketed acronym as a mention of its long form's organisation."""
         text = doc.text
@@ -336,11 +355,12 @@ class OrganizationsComponent:
                 return right + f[len(left):]
         return f
 
-    def _link(self, doc: Doc, mentions: list[_Mention]) -> list[_Org]:
+    def _link(self, doc: Doc, mentions: list[_Mention], glosses: list[tuple[_Mention, _Mention]]) -> list[_Org]:
         text = doc.text
         orgs: list[_Org] = []
         by_key: dict[str, int] = {}
         by_mention: dict[int, int] = {}
+        deferred: list[_Mention] = []
         for m in mentions:
             mtext = text[m.start:m.end]
             if m.alias_of is not None:
@@ -371,6 +391,7 @@ class OrganizationsComponent:
             idx = self._antecedent(orgs, f)
             if idx is None:
                 if m.bare or (m.trigger is not None and m.trigger.linked_only):
+                    deferred.append(m)  # may refer forward (`Conseil régional` in a letterhead)
                     continue
                 key = "generic:" + f
                 idx = by_key.get(key)
@@ -388,7 +409,39 @@ class OrganizationsComponent:
                 o.acronym = m.defines
             self._attach(o, m, mtext)
             by_mention[id(m)] = idx
-        return orgs
+        for m in deferred:
+            idx = self._antecedent(orgs, self._equiv(fold(text[m.start:m.end])))
+            if idx is not None:
+                self._attach(orgs[idx], m, text[m.start:m.end])
+                by_mention[id(m)] = idx
+        return self._merge_glosses(text, orgs, by_mention, glosses)
+
+    def _merge_glosses(self, text: str, orgs: list[_Org], by_mention: dict[int, int],
+                       glosses: list[tuple[_Mention, _Mention]]) -> list[_Org]:
+        """One organisation for `ACRONYM (Long form)`: the long form names it, the acronym abbreviates it."""
+        alias: dict[int, int] = {}
+
+        def root(i: int) -> int:
+            while i in alias:
+                i = alias[i]
+            return i
+
+        for outer, inner in glosses:
+            a, b = by_mention.get(id(outer)), by_mention.get(id(inner))
+            if a is None or b is None or root(a) == root(b):
+                continue
+            a, b = root(a), root(b)
+            keep, drop = (a, b) if orgs[a].known is not None or (orgs[b].known is None and
+                                                                 len(orgs[a].name) >= len(orgs[b].name)) else (b, a)
+            k, d = orgs[keep], orgs[drop]
+            k.mentions.extend(d.mentions)
+            k.folds |= d.folds
+            short = text[outer.start:outer.end]
+            if k.acronym is None and self.lex.acronym.match(short) and len(short) < len(k.name):
+                k.acronym = short
+            k.acronym = k.acronym or d.acronym
+            alias[drop] = keep
+        return [o for i, o in enumerate(orgs) if i not in alias]
 
     def _attach(self, o: _Org, m: _Mention, mtext: str) -> None:
         f = self._equiv(fold(mtext))
@@ -519,7 +572,9 @@ class OrganizationsComponent:
         edge = lines[:4] + lines[-2:]
         for m in mentions:
             for ls, le in edge:
-                if ls <= m.start and m.end <= le and text[ls:le].strip() == text[m.start:m.end]:
+                rest = text[m.end:le].strip()
+                if ls <= m.start and m.end <= le and not text[ls:m.start].strip() \
+                        and not re.search(r"(?<![\w'’-])[a-zà-ÿ]{3,}", rest):
                     self._give(m, "issuer", "issuer.letterhead", kinds, territories)
 
     def _give(self, m: _Mention, role: str, rid: str, kinds: dict[int, str], territories: set[int]) -> None:
@@ -541,7 +596,8 @@ class OrganizationsComponent:
     def __call__(self, doc: Doc) -> Doc:
         mentions = self._resolve(doc, self._candidates(doc))
         mentions = self._with_aliases(doc, mentions)
-        orgs = self._link(doc, mentions)
+        glosses = self._glosses(doc.text, mentions)
+        orgs = self._link(doc, mentions, glosses)
         orgs = self._merge_branches(orgs)
         kinds = {id(m): o.kind for o in orgs for m in o.mentions}
         territories = {id(m) for o in orgs if o.actor_only for m in o.mentions}

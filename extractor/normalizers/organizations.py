@@ -42,6 +42,7 @@ class TriggerRule(Rule):
     allow_comma: bool = False
     anaphor: bool = False
     linked_only: bool = False
+    proper_complement: bool = False
 
 
 class GrammarRule(Rule):
