@@ -13,8 +13,10 @@ named there. With no funder or place in the statement, the document's main one i
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from itertools import pairwise
 from typing import Any
 
 from spacy.language import Language
@@ -45,6 +47,7 @@ the text was signed, which is often but not always where the money goes)."""
 
 NON_PARTNER_ROLES = frozenset({"issuer"})
 SUBJECT_DEPS = frozenset({"nsubj", "obl:agent"})
+_BRACKET_GAP = re.compile(r"\s*\(\s*")
 PROVINCE_LIKE = {"province": ("province", "prefecture"), "prefecture": ("prefecture", "province")}
 
 
@@ -416,6 +419,10 @@ class _Context:
         self.orgs = orgs
         self.org_cue = {(o.start, o.end): self._org_cue(o) for o in orgs}
         self.roles_known = any(o.roles for o in orgs)
+        # an acronym in brackets right after the long name shares its cue: `selon l'Office ... (OX)`
+        for prev, o in pairwise(orgs):
+            if _BRACKET_GAP.fullmatch(self.text[prev.end:o.start]) and self.org_cue[(o.start, o.end)] is None:
+                self.org_cue[(o.start, o.end)] = self.org_cue[(prev.start, prev.end)]
         self.title = self._title(doc)
         self.dateline = self._dateline(doc)
         self.places = [p for p in places if not _overlaps(p, orgs)]
@@ -561,7 +568,16 @@ class _Context:
                 return DATELINE_WEIGHT
             return 1.0
 
-        return _most_mentioned(self.places, weight)
+        # a bare `la province` is one more mention of the province it stands for
+        refs: list[Ent] = []
+        for hit in self.cues.all("GENERIC_PLACE", self.text):
+            if any(hit.start < x.end and x.start < hit.end for x in self.orgs + self.places):
+                continue
+            types = PROVINCE_LIKE.get(hit.type or "", (hit.type,))
+            before = [p for p in self.places if p.end <= hit.start and p.type in types]
+            if before:
+                refs.append(replace(before[-1], start=hit.start, end=hit.end))
+        return _most_mentioned(self.places + refs, weight)
 
     def places_in(self, s: int, e: int) -> list[str]:
         """Canonical names of the places of spending named in text[s:e], generic ones resolved."""
