@@ -91,10 +91,15 @@ def _spellings(path: Path, mtime: float) -> dict[str, str]:
     return {fold(r["form"]): fold(r["canonical"]) for r in rows}
 
 
-def match_key(s: str, spellings: str | Path = SPELLINGS_FILE) -> str:
-    """The lookup key of a name: folded, each word spelled as in `spellings.csv` (Ouled -> oulad)."""
+def spellings_table(spellings: str | Path = SPELLINGS_FILE) -> dict[str, str]:
+    """Folded word -> its canonical spelling, from `spellings.csv` (read once per process)."""
     path = resolve(spellings)
-    table = _spellings(path, path.stat().st_mtime)
+    return _spellings(path, path.stat().st_mtime)
+
+
+def match_key(s: str, table: dict[str, str] | None = None) -> str:
+    """The lookup key of a name: folded, each word spelled as in `spellings.csv` (Ouled -> oulad)."""
+    table = spellings_table() if table is None else table
     return " ".join(table.get(w, w) for w in fold(s).split())
 
 
@@ -237,6 +242,7 @@ class GazEntry:
 @cache
 def _load(path: Path, mtime: float) -> dict[str, tuple[GazEntry, ...]]:
     rows = load_csv(path, ("name", "type"), ("code", "lat", "lon", "variants"))
+    table = spellings_table()
     index: dict[str, list[GazEntry]] = {}
     for lineno, r in enumerate(rows, start=_first_row_line(path)):
         t = _check_type(path, r["type"], lineno)
@@ -247,7 +253,7 @@ def _load(path: Path, mtime: float) -> dict[str, tuple[GazEntry, ...]]:
             raise PatternError(path, "lat/lon must be numbers", lineno) from None
         e = GazEntry(r["name"], t, r.get("code") or None, lat, lon)
         names = [r["name"], *(v for v in r.get("variants", "").split("|") if v.strip())]
-        for n in {match_key(x) for x in names}:
+        for n in {match_key(x, table) for x in names}:
             if e not in index.setdefault(n, []):
                 index[n].append(e)
     return {k: tuple(v) for k, v in index.items()}

@@ -10,15 +10,15 @@ letterhead line gives no place. One Place per (folded name, type), with all its 
 
 from __future__ import annotations
 
-import bisect
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ..gazetteer import GAZETTEER_FILE, GazEntry, load_gazetteer, match_key, stop_names
+from ..gazetteer import GAZETTEER_FILE, GazEntry, load_gazetteer, match_key, spellings_table, stop_names
 from ..normalizers.dates import grammar as date_grammar
 from ..normalizers.places import TRIGGERS_FILE, PlaceGrammar, grammar
 from ..text import fold
@@ -33,6 +33,7 @@ WEAK_PRIORITY = ("region", "prefecture", "province", "city")
 _PROVINCIAL = ("province", "prefecture")
 _DETERMINERS = frozenset({"la", "le", "l'", "l’", "les", "un", "une", "son", "sa", "ses", "leur", "leurs"})
 _END_VERBS = frozenset({"VERB", "AUX"})
+_CAPITAL = re.compile(r"(?<!\w)[A-ZÀ-ÖØ-Þ]")
 _OF_BEFORE = re.compile(r"(?:\bde |d['’])$")
 _OF = frozenset({"de", "du", "des", "d'", "d’"})
 _PRIORITY = {"trigger": 0, "header": 1, "gazetteer": 2, "model": 3}
@@ -76,6 +77,13 @@ class PlacesComponent:
         self.use_model_loc = use_model_loc
         self.grammar: PlaceGrammar = grammar(patterns)
         self.gaz: dict[str, tuple[GazEntry, ...]] = load_gazetteer(gazetteer)
+        self.spellings = spellings_table()
+        # first word of every gazetteer key -> most tokens a name starting with it can take
+        self.first_words: dict[str, int] = {}
+        for key in self.gaz:
+            words = key.split()
+            self.first_words[words[0]] = max(self.first_words.get(words[0], 0), min(2 * len(words) + 1,
+                                                                                     MAX_GAZ_TOKENS))
         self.stop = stop_names("")
         self.loc_stop = stop_names("loc")
         self.letterhead = date_grammar().letterhead
@@ -83,7 +91,7 @@ class PlacesComponent:
 
     # -- resolving a name against the gazetteer ------------------------------------------------
     def _entry(self, surface: str, types: tuple[str, ...]) -> GazEntry | None:
-        entries = self.gaz.get(match_key(surface), ())
+        entries = self.gaz.get(match_key(surface, self.spellings), ())
         for t in types:
             for e in entries:
                 if e.type == t:
@@ -93,7 +101,7 @@ class PlacesComponent:
     def _mention(self, text: str, start: int, end: int, type_: str, rule: str, source: str,
                  entry: GazEntry | None) -> PlaceMention:
         surface = " ".join(text[start:end].split())
-        spelled = entry or next(iter(self.gaz.get(match_key(surface), ())), None)
+        spelled = entry or next(iter(self.gaz.get(match_key(surface, self.spellings), ())), None)
         name = spelled.name if spelled is not None and fold(spelled.name) == fold(surface) else surface
         code = entry.code if entry is not None and entry.type == type_ and type_ in (*_PROVINCIAL, "region",
                                                                                       "country") else None
@@ -105,6 +113,12 @@ class PlacesComponent:
             if town is not None:
                 lat, lon = town.latitude, town.longitude
         return PlaceMention(text[start:end], start, end, name, type_, code, lat, lon, rule, source)
+
+    @lru_cache(maxsize=65536)  # noqa: B019  (one component per process; words repeat across documents)
+    def _first_key(self, word: str) -> str:
+        """The lookup key of a token's first word (`M'` -> `m`, `Ouled` -> `oulad`)."""
+        words = fold(word).split()
+        return self.spellings.get(words[0], words[0]) if words else ""
 
     # -- the four sources ----------------------------------------------------------------------
     def _from_triggers(self, text: str) -> tuple[list[PlaceMention], list[tuple[int, int]]]:
@@ -134,31 +148,31 @@ class PlacesComponent:
             out.append(self._mention(text, c.start, c.end, t, c.rule, "trigger", entry))
         return out, actors
 
-    def _from_header(self, doc: Doc) -> list[PlaceMention]:
+    def _from_header(self, doc: Doc, text: str) -> list[PlaceMention]:
         out = []
         for dl in (doc._.dateline, doc._.issue_line):
             if dl is None or not dl.place or dl.place_start is None:
                 continue
             start = dl.place_start
             end = start + len(dl.place)
-            if doc.text[start:end] != dl.place:
+            if text[start:end] != dl.place:
                 continue
             entry = self._entry(dl.place, ("city",))
-            out.append(self._mention(doc.text, start, end, "city", dl.rule, "header", entry))
+            out.append(self._mention(text, start, end, "city", dl.rule, "header", entry))
         return out
 
-    def _from_gazetteer(self, doc: Doc) -> list[PlaceMention]:
-        text = doc.text
+    def _from_gazetteer(self, doc: Doc, text: str, starts: Any) -> list[PlaceMention]:
+        """Gazetteer names standing alone: longest match from each capitalised token, no overlap."""
         out: list[PlaceMention] = []
         n = len(doc)
-        i = 0
-        while i < n:
-            tok = doc[i]
-            if not tok.text[:1].isupper():
-                i += 1
+        done = 0  # first token index not yet covered by a hit
+        for cap in _CAPITAL.finditer(text):
+            i = int(starts.searchsorted(cap.start()))
+            if i >= n or i < done or starts[i] != cap.start():
                 continue
-            hit = None
-            for k in range(min(MAX_GAZ_TOKENS, n - i), 0, -1):
+            tok = doc[i]
+            longest = self.first_words.get(self._first_key(tok.text), 0)
+            for k in range(min(longest, n - i), 0, -1):
                 last = doc[i + k - 1]
                 if last.is_punct or last.is_space:
                     continue
@@ -169,16 +183,12 @@ class PlacesComponent:
                     continue  # part of a longer name the gazetteer lacks (Zaouiat Sidi X, Tanger Med)
                 entry = self._entry(text[start:end], BARE_PRIORITY)
                 if entry is not None:
-                    hit = (k, self._mention(text, start, end, entry.type, "gazetteer.bare", "gazetteer", entry))
+                    out.append(self._mention(text, start, end, entry.type, "gazetteer.bare", "gazetteer", entry))
+                    done = i + k
                     break
-            if hit is None:
-                i += 1
-                continue
-            out.append(hit[1])
-            i += hit[0]
         return out
 
-    def _from_model(self, doc: Doc) -> list[PlaceMention]:
+    def _from_model(self, doc: Doc, text: str) -> list[PlaceMention]:
         """The model's LOC entities that look like a place name after a locative (`à X` is a town)."""
         out = []
         for ent in doc.ents:
@@ -190,11 +200,11 @@ class PlacesComponent:
             if surface.isupper() or fold(surface) in self.stop or fold(surface) in self.loc_stop:
                 continue
             start = ent.start_char + ent.text.index(surface)
-            before = doc.text[max(0, start - 30) : start]
+            before = text[max(0, start - 30) : start]
             type_ = next((str(r.type) for r, rx in self.grammar.locatives if rx.search(before)), None)
             if type_ is None:
                 continue
-            out.append(self._mention(doc.text, start, start + len(surface), type_, "model.loc", "model", None))
+            out.append(self._mention(text, start, start + len(surface), type_, "model.loc", "model", None))
         return out
 
     def _territory(self, text: str, org_start: int, m: PlaceMention) -> bool:
@@ -212,13 +222,11 @@ class PlacesComponent:
         return False
 
     # -- guards --------------------------------------------------------------------------------
-    def _extents(self, doc: Doc, rx: Any) -> list[tuple[int, int]]:
+    def _extents(self, doc: Doc, text: str, starts: Any, rx: Any) -> list[tuple[int, int]]:
         """Stretches an organisation or facility name covers: head noun + name tokens after it."""
-        text = doc.text
-        starts = [t.idx for t in doc]
         out = []
         for m in rx.finditer(text):
-            i = bisect.bisect_left(starts, m.end())
+            i = int(starts.searchsorted(m.end()))
             end = m.end()
             acronym = m.group(0).isupper()
             for j in range(i, min(i + MAX_NAME_TOKENS, len(doc))):
@@ -242,12 +250,12 @@ class PlacesComponent:
             out.append((m.start(), end))
         return out
 
-    def _letterhead_lines(self, doc: Doc) -> list[tuple[int, int]]:
+    def _letterhead_lines(self, doc: Doc, text: str) -> list[tuple[int, int]]:
         """Letterhead lines at the top (before the dateline or issue line): they give no place."""
         limit = min(d.start for d in (doc._.dateline, doc._.issue_line) if d is not None) \
             if (doc._.dateline or doc._.issue_line) else 400
         out, pos = [], 0
-        for raw in doc.text.split("\n")[:8]:
+        for raw in text[:2000].split("\n")[:8]:
             line = raw.strip()
             start = pos
             pos += len(raw) + 1
@@ -261,9 +269,10 @@ class PlacesComponent:
     def __call__(self, doc: Doc) -> Doc:
         text = doc.text
         orgs = [(s.start_char, s.end_char) for s in doc.spans[ORG_SPAN_KEY]] if ORG_SPAN_KEY in doc.spans else []
-        org_ext = self._extents(doc, self.grammar.org_heads)
-        fac_ext = self._extents(doc, self.grammar.facility_heads)
-        heads = self._letterhead_lines(doc)
+        starts = doc.to_array("IDX")
+        org_ext = self._extents(doc, text, starts, self.grammar.org_heads)
+        fac_ext = self._extents(doc, text, starts, self.grammar.facility_heads)
+        heads = self._letterhead_lines(doc, text)
 
         blocked = [(s.start_char, s.end_char) for key in ("amounts", "dates") if key in doc.spans
                    for s in doc.spans[key]]
@@ -279,9 +288,9 @@ class PlacesComponent:
             return any(s <= m.start and m.end <= e and (not strict or m.start > s) for s, e in spans)
 
         triggered, actors = self._from_triggers(text)
-        cands = triggered + self._from_header(doc) + self._from_gazetteer(doc)
+        cands = triggered + self._from_header(doc, text) + self._from_gazetteer(doc, text, starts)
         if self.use_model_loc:
-            cands += self._from_model(doc)
+            cands += self._from_model(doc, text)
         kept: list[PlaceMention] = []
         for m in sorted(cands, key=lambda m: (_PRIORITY[m.source], m.start)):
             if fold(m.name) in self.stop or inside(m, heads, False):
@@ -317,7 +326,7 @@ def _name_word(doc: Doc, i: int) -> bool:
     if i < 0 or i >= len(doc):
         return False
     t = doc[i]
-    if not t.text[:1].isupper() or t.is_stop or t.is_punct or t.is_sent_start or len(t.text) < 2:
+    if not t.text[:1].isupper() or t.is_stop or t.is_punct or len(t.text) < 2:
         return False
     if i > 0 and doc[i - 1].text in (".", "\n", ":", "!", "?"):
         return False
