@@ -10,16 +10,18 @@ group (`enfants abandonnés`) hides its head noun (`enfants`), while coordinated
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+import numpy
 from pydantic import Field
 from spacy.language import Language
-from spacy.matcher import Matcher
+from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
 
@@ -37,8 +39,10 @@ _FEMININES = (("al", ("aux", "ale", "ales")), ("eau", ("eaux",)), ("eur", ("eurs
               ("if", ("ifs", "ive", "ives")), ("en", ("ens", "enne", "ennes")), ("el", ("els", "elle", "elles")),
               ("er", ("ers", "ère", "ères")), ("on", ("ons", "onne", "onnes")), ("eux", ("euse", "euses")))
 """French inflection endings: masculine singular ending -> plural and feminine endings."""
-_MAX_COMBINED = 3
-"""Phrases with up to this many content words try every form/lemma mix; longer ones form or lemma."""
+_WINDOW = 16
+"""Longest stretch of tokens a token pattern may cover (the Matcher runs on such windows only)."""
+_MAX_VARIANTS = 3000
+"""Inflected variants one string phrase may expand to (beyond, the written words and base forms)."""
 
 
 class BeneficiaryRule(Rule):
@@ -78,7 +82,7 @@ def inflections(word: str) -> set[str]:
                          ("euse", "eur"), ("rices", "eur"), ("rice", "eur"), ("ives", "if"), ("ive", "if"),
                          ("ennes", "en"), ("enne", "en"), ("elles", "el"), ("elle", "el"), ("ères", "er"),
                          ("ère", "er"), ("onnes", "on"), ("onne", "on")):
-        if w.endswith(suffix) and len(w) > len(suffix) + 2:
+        if w.endswith(suffix) and len(w) > len(suffix) + 1:
             bases.add(w[: len(w) - len(suffix)] + repl)
     forms: set[str] = set()
     for b in bases:
@@ -126,33 +130,72 @@ class BeneficiaryLexicon:
         self.share_before = re.compile("|".join(f"(?:{p})" for p in share_before) or r"(?!x)x", re.IGNORECASE)
         self.share_after = re.compile("|".join(f"(?:{p})" for p in share_after) or r"(?!x)x", re.IGNORECASE)
         self.matcher = Matcher(vocab, validate=True)
+        self.gate_values: dict[str, set[str]] = {"LOWER": set(), "LEMMA": set()}
+        self.always_run = False
+        self.by_form = PhraseMatcher(vocab, attr="LOWER")
+        self.by_lemma = PhraseMatcher(vocab, attr="LEMMA")
         for r in rules:
             if r.label in _STRING_LABELS:
                 continue
-            patterns = list(self._token_patterns(r, make_doc)) if isinstance(r.pattern, str) else [r.pattern]
+            self.rules[r.id] = r
+            if isinstance(r.pattern, str):
+                variants = [Doc(vocab, words=w, lemmas=w) for w in self._variants(r, make_doc)]
+                self.by_form.add(r.id, variants)
+                self.by_lemma.add(r.id, variants)
+                continue
             try:
-                self.matcher.add(r.id, patterns)
+                self.matcher.add(r.id, [r.pattern])
             except Exception as e:  # spaCy's pattern validation: name the rule
                 raise PatternError(source, f"rule {r.id!r}: bad token pattern: {e}") from None
-            self.rules[r.id] = r
+            self._gate(r.pattern[0] if r.pattern else {})
+        self.gate_ids = {attr: numpy.array(sorted(vocab.strings.add(v) for v in values), dtype="uint64")
+                         for attr, values in self.gate_values.items()}
 
-    def _token_patterns(self, rule: BeneficiaryRule, make_doc: Any) -> Iterator[list[dict[str, Any]]]:
-        """A string phrase as Matcher patterns: grammar words by their equivalents, others by forms or lemma."""
-        slots: list[list[dict[str, Any]]] = []
-        content = 0
-        for tok in make_doc(str(rule.pattern)):
-            low = tok.text.lower()
-            if low in self.equiv:
-                slots.append([{"LOWER": {"IN": self.equiv[low]}}])
-            else:
-                forms = sorted(inflections(tok.text))
-                slots.append([{"LOWER": {"IN": forms}}, {"LEMMA": {"IN": forms}}])
-                content += 1
-        if content <= _MAX_COMBINED:
-            yield from (list(p) for p in itertools.product(*slots))
-        else:
-            for k in (0, 1):
-                yield [s[min(k, len(s) - 1)] for s in slots]
+    def _gate(self, first: dict[str, Any]) -> None:
+        """Note the words a token pattern can start with, so the Matcher runs only near them."""
+        attrs = [k for k in first if k in self.gate_values]
+        if "OP" in first or len(attrs) != 1:
+            self.always_run = True
+            return
+        value = first[attrs[0]]
+        values = [value] if isinstance(value, str) else value.get("IN") if isinstance(value, dict) else None
+        if not values:
+            self.always_run = True
+            return
+        self.gate_values[attrs[0]].update(str(v) if attrs[0] == "LEMMA" else str(v).lower() for v in values)
+
+    def token_matches(self, doc: Doc) -> list[tuple[int, int, int]]:
+        """Matcher matches, running the Matcher only on windows that start with a possible first word."""
+        if self.always_run or len(doc) == 0:
+            return list(self.matcher(doc))
+        arr = doc.to_array(["LOWER", "LEMMA"])
+        hits = numpy.flatnonzero(numpy.isin(arr[:, 0], self.gate_ids["LOWER"])
+                                 | numpy.isin(arr[:, 1], self.gate_ids["LEMMA"]))
+        out: list[tuple[int, int, int]] = []
+        start = end = -1
+        for i in [*hits.tolist(), None]:
+            if i is not None and i <= end:
+                end = min(len(doc), i + _WINDOW)
+                continue
+            if start >= 0:
+                out += [(m, start + a, start + b) for m, a, b in self.matcher(doc[start:end])]
+            if i is not None:
+                start, end = i, min(len(doc), i + _WINDOW)
+        return out
+
+    def _variants(self, rule: BeneficiaryRule, make_doc: Any) -> list[list[str]]:
+        """A string phrase as word sequences: grammar words by their equivalents, others by their inflections.
+
+        The same sequences are matched on token forms and on lemmas, through two PhraseMatchers.
+        """
+        words = [t.text for t in make_doc(str(rule.pattern))]
+        slots = [self.equiv.get(w.lower()) or sorted(inflections(w)) for w in words]
+        total = 1
+        for slot in slots:
+            total *= len(slot)
+        if total > _MAX_VARIANTS:  # too many mixes: the words as written
+            slots = [self.equiv.get(w.lower()) or [w.lower()] for w in words]
+        return [list(p) for p in itertools.product(*slots)]
 
     def categories_of(self, rule: BeneficiaryRule) -> list[str]:
         return [rule.label, *[c for c in rule.also if c != rule.label]]
@@ -196,7 +239,10 @@ class BeneficiariesComponent:
         cues: list[tuple[int, int]] = []
         candidates: list[_Candidate] = []
         seen: set[tuple[int, int, str]] = set()
-        for match_id, start, end in lex.matcher(doc):
+        matches = lex.token_matches(doc) + list(lex.by_form(doc)) + list(lex.by_lemma(doc))
+        sents = sentence_bounds(doc)
+        text = doc.text  # a join over all tokens in spaCy: read once
+        for match_id, start, end in matches:
             rid = doc.vocab.strings[match_id]
             if (start, end, rid) in seen:
                 continue
@@ -215,7 +261,9 @@ class BeneficiariesComponent:
             span = doc[c.start : c.end]
             if any(i in blocked for i in range(c.start, c.end)) or _in_proper_name(span):
                 continue
-            if self._is_share(doc, span) or (c.rule.cue and not self._has_cue(span, cues, c.rule.plural)):
+            if self._is_share(text, span, sents):
+                continue
+            if c.rule.cue and not self._has_cue(span, cues, c.rule.plural, sents):
                 continue
             span._.beneficiary = BeneficiaryMatch(lex.categories_of(c.rule), c.rule.id, span.start_char,
                                                   span.end_char, span.text)
@@ -250,19 +298,20 @@ class BeneficiariesComponent:
             out.update(range(s.start, s.end))
         return out
 
-    def _is_share(self, doc: Doc, span: Span) -> bool:
-        sent = span.sent if doc.has_annotation("SENT_START") else doc[:]
-        before = doc.text[max(sent.start_char, span.start_char - 60) : span.start_char]
-        after = doc.text[span.end_char : min(sent.end_char, span.end_char + 80)]
+    def _is_share(self, text: str, span: Span, sents: list[tuple[int, int, int, int]]) -> bool:
+        s_start, s_end, _, _ = sentence_of(sents, span.start)
+        before = text[max(s_start, span.start_char - 60) : span.start_char]
+        after = text[span.end_char : min(s_end, span.end_char + 80)]
         return bool(self.lexicon.share_before.search(before) or self.lexicon.share_after.search(after))
 
-    def _has_cue(self, span: Span, cues: list[tuple[int, int]], plural: bool) -> bool:
+    def _has_cue(self, span: Span, cues: list[tuple[int, int]], plural: bool,
+                 sents: list[tuple[int, int, int, int]]) -> bool:
         doc = span.doc
-        sent = span.sent if doc.has_annotation("SENT_START") else doc[:]
+        _, _, first, last = sentence_of(sents, span.start)
         if plural and not any(t.lower_.endswith(("s", "x")) or "Plur" in t.morph.get("Number") for t in span):
             return False  # a group is plural: `une éducatrice formée` is one person
         for cs, ce in cues:
-            if cs < sent.start or ce > sent.end:
+            if cs < first or ce > last:
                 continue
             if 0 <= span.start - ce <= self.cue_window:
                 gap = doc[ce : span.start]
@@ -276,6 +325,19 @@ class BeneficiariesComponent:
 
     def export(self, doc: Doc) -> dict[str, Any]:
         return {"beneficiaries": group_mentions(doc.spans.get(self.span_key, []))}
+
+
+def sentence_bounds(doc: Doc) -> list[tuple[int, int, int, int]]:
+    """(start_char, end_char, first token, end token) of each sentence; the whole text without sentences."""
+    if not doc.has_annotation("SENT_START"):
+        return [(0, doc[-1].idx + len(doc[-1].text_with_ws) if len(doc) else 0, 0, len(doc))]
+    return [(s.start_char, s.end_char, s.start, s.end) for s in doc.sents]
+
+
+def sentence_of(bounds: list[tuple[int, int, int, int]], token_i: int) -> tuple[int, int, int, int]:
+    """The sentence bounds holding token `token_i` (bisect on the precomputed list)."""
+    k = bisect.bisect_right([b[2] for b in bounds], token_i) - 1
+    return bounds[max(k, 0)]
 
 
 def _in_proper_name(span: Span) -> bool:

@@ -9,6 +9,7 @@ one in three cases only: coordination (`122 et 118 familles`), a bridge (`98 le 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,7 +17,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from ..normalizers.quantities import QUANTITIES_FILE, NumberMatch, QuantityGrammar, grammar
-from .beneficiaries import after_name_word
+from .beneficiaries import after_name_word, sentence_bounds, sentence_of
 
 SPAN_KEY = "quantities"
 SKIP_SPAN_KEYS = ("amounts", "dates")
@@ -24,6 +25,7 @@ SKIP_SPAN_KEYS = ("amounts", "dates")
 _NOT_HEAD_POS = {"ADP", "DET", "CCONJ", "SCONJ", "PRON", "PUNCT", "AUX", "NUM", "SYM", "ADV", "PART", "SPACE"}
 """Parts of speech that cannot be a counted noun."""
 _MAX_UNIT_TOKENS = 8
+_NON_SPACE = re.compile(r"\S")
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,11 +73,12 @@ class QuantitiesComponent:
                 continue
             if g.is_excluded(text, n.end) or g.is_blocked(text, n.start) or self._in_name(doc, n):
                 continue
-            found.append((n, self._counted(doc, n)))
+            found.append((n, self._counted(doc, text, n)))
         results: list[QuantityMatch | None] = [q for _, q in found]
+        sents = sentence_bounds(doc) if any(q is None for q in results) else []
         for i, (n, q) in enumerate(found):
             if q is None:
-                results[i] = self._borrowed(doc, n, found, results, i)
+                results[i] = self._borrowed(doc, text, n, found, results, i, sents)
         spans: list[Span | None] = []
         for q in results:
             if q is None:
@@ -95,15 +98,15 @@ class QuantitiesComponent:
         span = doc.char_span(n.start, n.end, alignment_mode="expand")
         return span is not None and after_name_word(doc, span.start)
 
-    def _token_at(self, doc: Doc, char: int) -> Token | None:
+    def _token_at(self, doc: Doc, text: str, char: int) -> Token | None:
         """The first token starting at or after `char` (skipping white space)."""
-        span = doc.char_span(char, len(doc.text), alignment_mode="expand")
-        if span is None or len(span) == 0:
+        m = _NON_SPACE.search(text, char)
+        if m is None:
             return None
-        tok = span[0]
-        while tok.is_space and tok.i + 1 < len(doc):
-            tok = doc[tok.i + 1]
-        return None if tok.idx < char else tok
+        span = doc.char_span(m.start(), m.start() + 1, alignment_mode="expand")
+        if span is None or len(span) == 0 or span[0].idx < char:
+            return None
+        return span[0]
 
     def _head(self, tok: Token | None) -> Token | None:
         """The counted noun starting at `tok`: one adjective may come first (`nouveaux projets`)."""
@@ -155,14 +158,13 @@ class QuantitiesComponent:
             break
         return last
 
-    def _counted(self, doc: Doc, n: NumberMatch) -> QuantityMatch | None:
+    def _counted(self, doc: Doc, text: str, n: NumberMatch) -> QuantityMatch | None:
         """The number with the noun written right after it (or after a bridge `le nombre de`)."""
-        text = doc.text
         pos, rule = n.end, n.rule
         bridge = self.grammar.bridge.match(text, pos)
         if bridge is not None:
             pos, rule = bridge.end(), rule + "+bridge"
-        head = self._head(self._token_at(doc, pos))
+        head = self._head(self._token_at(doc, text, pos))
         if head is None:
             return None
         last = self._unit_end(head)
@@ -170,14 +172,15 @@ class QuantitiesComponent:
         end = last.idx + len(last.text)
         return QuantityMatch(text[n.start : end], n.start, end, n.value, unit, rule + "+noun")
 
-    def _borrowed(self, doc: Doc, n: NumberMatch, found: list[tuple[NumberMatch, QuantityMatch | None]],
-                  results: list[QuantityMatch | None], i: int) -> QuantityMatch | None:
+    def _borrowed(self, doc: Doc, text: str, n: NumberMatch, found: list[tuple[NumberMatch, QuantityMatch | None]],
+                  results: list[QuantityMatch | None], i: int, sents: list[tuple[int, int, int, int]]
+                  ) -> QuantityMatch | None:
         """A bare number that takes its unit from a neighbouring count or the sentence's noun."""
-        text, g = doc.text, self.grammar
+        g = self.grammar
         span = doc.char_span(n.start, n.end, alignment_mode="expand")
         if span is None:
             return None
-        sent = span.sent if doc.has_annotation("SENT_START") else doc[:]
+        s_start_char, _, s_start, _ = sentence_of(sents, span.start)
         coord = g.coordination.match(text, n.end)
         if coord is not None and i + 1 < len(found):
             nxt_n, nxt_q = found[i + 1]
@@ -185,17 +188,17 @@ class QuantitiesComponent:
                 return _bare(text, n, nxt_q.unit, n.rule + "+coordinated")
         after = doc[span.end] if span.end < len(doc) else None
         if g.total_after.match(text, n.end):
-            for t in reversed(list(doc[sent.start : span.start])):
+            for t in reversed(list(doc[s_start : span.start])):
                 if t.pos_ == "NOUN" and self._is_noun(t):
                     return _bare(text, n, t.text, n.rule + "+total")
             return None
         if after is None or after.pos_ not in ("AUX", "VERB", "ADP") or after.lower_ in ("à", "de", "d'", "d’"):
             return None
-        if not g.ellipsis.search(text[max(sent.start_char, n.start - 12) : n.start]):
+        if not g.ellipsis.search(text[max(s_start_char, n.start - 12) : n.start]):
             return None
         for j in range(i - 1, -1, -1):
             q = results[j]
-            if found[j][0].start < sent.start_char:
+            if found[j][0].start < s_start_char:
                 break
             if q is not None:
                 return _bare(text, n, q.unit, n.rule + "+ellipsis")
