@@ -58,7 +58,10 @@ POSITIVE = [
     ("country", "Le projet est le premier du genre au Maroc.", {("Maroc", "country")}),
     ("region-word-before-country", "Des commissions siègent dans les 12 régions du Maroc.", {("Maroc", "country")}),
     ("dateline-town", "Taourirt, 3 mai 2021 (MAP) - Le comité a approuvé dix projets.", {("Taourirt", "city")}),
-    ("same-name-two-types", "La province de Settat a financé un centre dans la ville de Settat.",
+    ("subject-without-verb", "La province de Tata, région aride, manque d'eau.", {("Tata", "province")}),
+    ("letterhead-is-no-place", "ROYAUME DU MAROC\nPROVINCE DE TAZA\n\nCommuniqué\n\nUne route relie Taza à Guercif.",
+     {("Taza", "city"), ("Guercif", "city")}),
+    ("same-name-two-types", "Dans la province de Settat, un centre a ouvert dans la ville de Settat.",
      {("Settat", "province"), ("Settat", "city")}),
 ]
 
@@ -81,6 +84,8 @@ NEGATIVE = [
     ("royaume-alone", "Le Royaume a lancé une opération de solidarité."),
     ("royaume-du-maroc", "Le Royaume du Maroc a signé un accord."),
     ("actor-party", "Une convention a été signée entre la province de Tata et l'ONEE."),
+    ("actor-subject", "La Province de Tata a mis sur pied un plan d'urgence."),
+    ("actor-issuer", "Selon un communiqué de la province de Tata, les routes sont rouvertes."),
     ("lowercase-only", "La ville accueille la commune voisine et la province entière."),
     ("acronyms-are-no-loc", "Le FIDA et l'ANDZOA cofinancent ce projet."),
 ]

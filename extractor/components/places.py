@@ -121,10 +121,15 @@ class PlacesComponent:
         return self.spellings.get(words[0], words[0]) if words else ""
 
     # -- the four sources ----------------------------------------------------------------------
-    def _from_triggers(self, text: str) -> tuple[list[PlaceMention], list[tuple[int, int]]]:
+    def _from_triggers(self, doc: Doc, text: str, starts: Any) -> tuple[list[PlaceMention], list[tuple[int, int]]]:
         """Trigger mentions, and the stretches where a territory is an actor (no place there)."""
         out, actors = [], []
         for c in self.grammar.find(text):
+            if c.subject:
+                i = int(starts.searchsorted(c.end))
+                if i < len(doc) and doc[i].pos_ in _END_VERBS:
+                    actors.append((c.start, c.end))  # `La Province de X a mis sur pied ...`
+                    continue
             if c.actor:
                 actors.append((c.start, c.end))
                 continue
@@ -287,7 +292,7 @@ class PlacesComponent:
             # strict: the mention starts after the head (it is the name's complement, not its head)
             return any(s <= m.start and m.end <= e and (not strict or m.start > s) for s, e in spans)
 
-        triggered, actors = self._from_triggers(text)
+        triggered, actors = self._from_triggers(doc, text, starts)
         cands = triggered + self._from_header(doc, text) + self._from_gazetteer(doc, text, starts)
         if self.use_model_loc:
             cands += self._from_model(doc, text)

@@ -18,7 +18,7 @@ from ..records import PlaceType
 
 TRIGGERS_FILE = "places/triggers.jsonl"
 LABELS = {"NAME_WORD", "NAME_JOINER", "LIST_SEP", "LIST_ASIDE", "TRIGGER", "POST_TRIGGER", "ACTOR_BEFORE",
-          "LOCATIVE", "ORG_HEAD", "FACILITY_HEAD", "NAME_STOP"}
+          "ACTOR_SUBJECT", "LOCATIVE", "ORG_HEAD", "FACILITY_HEAD", "NAME_STOP"}
 _SINGLE = {"NAME_WORD", "NAME_JOINER", "LIST_SEP", "NAME_STOP"}
 MAX_NAME_WORDS = 6
 _QUOTE_CLOSE = re.compile(r"^\s*[»\"”]")
@@ -44,6 +44,8 @@ class Candidate:
     rule: str
     weak: bool = False
     actor: bool = False
+    subject: bool = False
+    """The trigger opens a clause (`La province de X ...`): an actor if a verb follows the name."""
 
 
 class PlaceGrammar:
@@ -81,6 +83,7 @@ class PlaceGrammar:
         self.facility_heads = _union(by["FACILITY_HEAD"])
         self.stop_words = frozenset(by["NAME_STOP"][0].pattern.lower().split("|"))
         self.actor_before = _union(by["ACTOR_BEFORE"])
+        self.actor_subject = _union(by["ACTOR_SUBJECT"])
         self.locatives = [(r, re.compile(r.pattern, re.IGNORECASE)) for r in by["LOCATIVE"]]
         aside = by["LIST_ASIDE"][0].pattern if by["LIST_ASIDE"] else r"(?!x)x"
         self.list_aside = re.compile(rf"(?:{aside})(?:{self.name})", re.IGNORECASE)
@@ -107,7 +110,9 @@ class PlaceGrammar:
                 if actor and self.actor_before.search(text[max(0, m.start() - 40) : m.start()]):
                     out.append(Candidate(nm.group(0), m.start(), nm.end(), str(rule.type), rule.id, actor=True))
                     continue
-                out.append(Candidate(nm.group(0), nm.start(), nm.end(), str(rule.type), rule.id, rule.weak))
+                subject = actor and bool(self.actor_subject.search(text[max(0, m.start() - 40) : m.start()]))
+                out.append(Candidate(nm.group(0), nm.start(), nm.end(), str(rule.type), rule.id, rule.weak,
+                                     subject=subject and not rule.list))
                 pos = nm.end()
                 while rule.list:
                     aside = self.list_aside.match(text, pos)
