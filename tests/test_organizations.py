@@ -235,6 +235,54 @@ def test_organizations_roles(nlp: Any, text: str, name: str, role: str) -> None:
     assert role in o["roles"]
 
 
+def test_organizations_acronym_first_gloss_is_one_organisation(nlp: Any) -> None:
+    text = ("L'ODEP (Office de développement des espaces pastoraux) a lancé le chantier. "
+            "L'ODEP recrutera 40 ouvriers.")
+    orgs = orgs_of(nlp, text)
+    assert len(orgs) == 1
+    assert orgs[0]["name"] == "Office de développement des espaces pastoraux"
+    assert orgs[0]["acronym"] == "ODEP"
+    assert "implementer" in orgs[0]["roles"]
+
+
+def test_organizations_letterhead_short_form_refers_forward(nlp: Any) -> None:
+    text = ("Région de l'Oriental\nConseil régional\n\nOujda, le 4 mai 2022\n\n"
+            "Le Conseil de la région de l'Oriental a adopté trois conventions de partenariat.")
+    orgs = orgs_of(nlp, text)
+    assert len(orgs) == 1
+    assert set(orgs[0]["roles"]) == {"partner", "issuer"}
+
+
+@pytest.mark.parametrize("text,name,role", [
+    ("Le plan associe l'État, la Fondation Amane et l'Agence de développement social.",
+     "Agence de développement social", "partner"),
+    ("Le Conseil provincial de Zagora a annoncé, de son côté, une contribution de 2 MDH.",
+     "Conseil provincial de Zagora", "funder"),
+    ("Le Conseil de la région Drâa-Tafilalet, réuni jeudi en session, a approuvé deux conventions de partenariat.",
+     "Conseil de la région Drâa-Tafilalet", "partner"),
+    ("L'Entraide nationale et le ministère de la Santé ont signé, lundi à Rabat, un accord de coopération.",
+     "Entraide nationale", "partner"),
+    ("La gestion de la crèche est confiée à l'association Tafraout Avenir.", "Association Tafraout Avenir",
+     "implementer"),
+], ids=["list-after-non-organisation", "promised-contribution", "subject-with-apposition",
+        "coordinated-signatories", "entrusted-to"])
+def test_organizations_more_role_cues(nlp: Any, text: str, name: str, role: str) -> None:
+    o = find(orgs_of(nlp, text), name)
+    assert o is not None
+    assert role in o["roles"]
+
+
+@pytest.mark.parametrize("text,name,role", [
+    ("Le programme est mis en œuvre en partenariat avec la Fondation Amane.", "Fondation Amane", "implementer"),
+    ("Dans la commune de Tilmi, l'association Ait Baha a reçu un tracteur.", "Commune de Tilmi", "implementer"),
+    ("Le président du Conseil provincial de Tan-Tan a rappelé que la province de Tan-Tan exporte du poisson.",
+     "Province de Tan-Tan", "issuer"),
+], ids=["partnership-is-no-agent", "comma-is-no-enumeration", "reporting-verb-needs-adjacent-name"])
+def test_organizations_role_cues_do_not_overreach(nlp: Any, text: str, name: str, role: str) -> None:
+    o = find(orgs_of(nlp, text), name)
+    assert o is None or role not in o["roles"]
+
+
 def test_organizations_roles_union_over_mentions(nlp: Any) -> None:
     text = ("Le projet est financé par l'Agence française de développement (AFD). "
             "Selon l'AFD, les travaux dureront deux ans.")

@@ -48,6 +48,8 @@ _WINDOW = 160
 _LIST_CLOSE = re.compile(r"\s*(?:\([^()]{1,240}\)\s*)?,?\s*(?:et|ainsi\s+que)\s")
 _SENTENCE_END = re.compile(r"[.!?;](?=\s|$)|\n")
 _PAREN_LONG = re.compile(r"\s*\(\s*([^()\n]{1,240}?)\s*\)")
+_ACRONYM_BEFORE = re.compile(r"(?<![\w-])([A-Z][\w&-]{1,15})\s*\(\s*$")
+_CLOSE_PAREN = re.compile(r"\s*\)")
 _PAREN = re.compile(r"\s*\(\s*([^()\n]{1,60}?)\s*\)")
 _COMPLEMENT_PREP = re.compile(r"(?:\b(?:de|du|des)\s+(?:la\s+|l['’]\s*|les\s+)?|\bd['’]\s*)$", re.IGNORECASE)
 
@@ -150,7 +152,7 @@ class OrganizationsComponent:
         det = self.lex.macros.get("DET", "")
         # gaps between a role cue and the first mention of a list, and between list members
         self.first_gap = re.compile(
-            rf"\s*{det}(?:(?!(?:que|qui|dont|dans|sur|pour|par|avec|au|aux|à|en|chez|de|des|du)\s)[a-zà-ÿœ-]+\s+){{0,4}}")
+            rf"\s*(?:{det}[\wÀ-ÿ'’-]+(?:\s+[\wÀ-ÿ'’-]+){{0,2}}\s*,\s*){{0,2}}{det}(?:(?!(?:que|qui|dont|dans|sur|pour|par|avec|au|aux|à|en|chez|de|des|du)\s)[a-zà-ÿœ-]+\s+){{0,4}}")
         self.adjacent_gap = re.compile(rf"\s*{det}")
         self.list_gap = re.compile(rf"\s*(?:\([^()]{{1,240}}\)\s*)?"
                                    rf"(?:,\s*(?:et\s+)?|et\s+|ainsi\s+qu(?:e\s+|['’]\s*)|ou\s+)"
@@ -230,6 +232,9 @@ class OrganizationsComponent:
                     ok = self._name_word(nxt)
                 else:  # à / au / aux / en: only before a common noun (`mise en valeur`, `soutien aux malades`)
                     ok = nxt.is_lower and nxt.pos_ == "NOUN" and not self._is_stop(nxt)
+                    if ok and low == "en":  # `mise en valeur agricole`, never `en finance les`
+                        after = doc[k + 1] if k + 1 < n else None
+                        ok = after is not None and (after.lower_ in _DE or (after.pos_ == "ADJ" and after.is_lower))
                 if not ok:
                     break
                 j = k + 1
@@ -275,6 +280,10 @@ class OrganizationsComponent:
                 k = max((k for k in inner if k.start >= c.head_end), key=lambda k: k.end - k.start)
                 mentions.append((c, k.known, f"{c.rule}>parent"))
                 continue
+            early = [k for k in inner if k.start <= c.head_end + 2] if c.trigger.descriptor else []
+            if early and not any(k.end == c.end for k in inner):  # `le groupe OCP en ...`: cut at the known name
+                k = max(early, key=lambda k: k.end)
+                c = _Cand(c.start, k.end, c.rule, trigger=c.trigger, head_end=c.head_end, priority=1)
             if inner and c.trigger.descriptor and any(k.end == c.end for k in inner):
                 k = next(k for k in inner if k.end == c.end)  # `le groupe minier Managem`: the known name
                 mentions.append((c, k.known, f"{c.rule}>{k.rule}"))
@@ -284,7 +293,8 @@ class OrganizationsComponent:
                 continue  # a complete known name followed by words that do not continue it
             mentions.append((c, None, c.rule))
         # longest first, then known before generic, then leftmost
-        mentions.sort(key=lambda m: (-(m[0].end - m[0].start), -m[0].priority - (m[1] is not None), m[0].start))
+        mentions.sort(key=lambda m: (-(m[0].end - m[0].start), -m[0].priority - (m[1] is not None),
+                                     -(m[0].head_end - m[0].start), m[0].start))
         taken = [False] * len(doc)
         out: list[_Mention] = []
         for c, known, rule in mentions:
@@ -300,16 +310,22 @@ class OrganizationsComponent:
         return out
 
     # ------------------------------------------------------------------ acronyms
-    def _aliases(self, text: str, mentions: list[_Mention]) -> list[tuple[_Mention, str, int, int]]:
-        """Bracketed short forms right after a name: (mention, alias, start, end of the alias)."""
+    def _aliases(self, text: str, mentions: list[_Mention]) -> list[tuple[_Mention, str, int, int, bool]]:
+        """Acronyms given by the text: `Long form (ACR)` and `ACR (Long form)`.
+
+        Returns (long-form mention, acronym, acronym start, acronym end, long form is in brackets)."""
         out = []
         for m in mentions:
             pm = _PAREN.match(text, m.end, min(len(text), m.end + 70))
-            if pm is None:
-                continue
-            alias = pm.group(1)
-            if self.lex.acronym.match(alias) and alias.upper() not in ("MAP", "MDH", "DH", "MMDH"):
-                out.append((m, alias, pm.start(1), pm.end(1)))
+            if pm is not None:
+                alias = pm.group(1)
+                if self.lex.acronym.match(alias) and not self.lex.not_acronym.match(alias):
+                    out.append((m, alias, pm.start(1), pm.end(1), False))
+                    continue
+            bm = _ACRONYM_BEFORE.search(text, max(0, m.start - 30), m.start)
+            if bm is not None and _CLOSE_PAREN.match(text, m.end) and self.lex.acronym.match(bm.group(1)) \
+                    and not self.lex.not_acronym.match(bm.group(1)):
+                out.append((m, bm.group(1), bm.start(1), bm.end(1), True))
         return out
 
     def _glosses(self, text: str, mentions: list[_Mention]) -> list[tuple[_Mention, _Mention]]:
@@ -329,10 +345,11 @@ class OrganizationsComponent:
         """Add every use of a bracketed acronym as a mention of its long form's organisation."""
         text = doc.text
         found = self._aliases(text, mentions)
-        for m, alias, _s, _e in found:
+        for m, alias, _s, _e, inside in found:
             m.defines = alias
+            m.definition = m.definition or inside
         out = list(mentions)
-        for m, alias, _s, _e in found:
+        for m, alias, _s, _e, inside in found:
             rx = re.compile(rf"(?<![\w-]){re.escape(alias)}(?![\w-])")
             for am in rx.finditer(text):
                 s, e = am.start(), am.end()
@@ -345,7 +362,7 @@ class OrganizationsComponent:
                     continue
                 out = [x for x in out if x not in clash]
                 out.append(_Mention(s, e, f"alias:{m.rule}", m.known, m.trigger, False, alias_of=m,
-                                    definition=s == _s))
+                                    definition=s == _s and not inside))
         return sorted(out, key=lambda x: x.start)
 
     # ------------------------------------------------------------------ linking
@@ -364,14 +381,7 @@ class OrganizationsComponent:
         for m in mentions:
             mtext = text[m.start:m.end]
             if m.alias_of is not None:
-                idx = by_mention.get(id(m.alias_of))
-                if idx is None:
-                    continue
-                self._attach(orgs[idx], m, mtext)
-                by_mention[id(m)] = idx
-                if orgs[idx].acronym is None:
-                    orgs[idx].acronym = mtext
-                continue
+                continue  # linked below, once its long form has an organisation
             if m.known is not None:
                 key = "known:" + m.known.id
                 if key not in by_key:
@@ -380,7 +390,7 @@ class OrganizationsComponent:
                                      folds={fold(m.known.name)}))
                 idx = by_key[key]
                 o = orgs[idx]
-                if m.known.acronym and mtext == m.known.acronym:
+                if m.known.acronym and re.search(rf"(?<![\w-]){re.escape(m.known.acronym)}(?![\w-])", mtext):
                     o.acronym = m.known.acronym
                 if m.defines:
                     o.acronym = o.acronym or m.defines
@@ -409,6 +419,12 @@ class OrganizationsComponent:
                 o.acronym = m.defines
             self._attach(o, m, mtext)
             by_mention[id(m)] = idx
+        for m in mentions:
+            idx = by_mention.get(id(m.alias_of)) if m.alias_of is not None else None
+            if idx is not None:
+                self._attach(orgs[idx], m, text[m.start:m.end])
+                by_mention[id(m)] = idx
+                orgs[idx].acronym = orgs[idx].acronym or text[m.start:m.end]
         for m in deferred:
             idx = self._antecedent(orgs, self._equiv(fold(text[m.start:m.end])))
             if idx is not None:
@@ -526,6 +542,8 @@ class OrganizationsComponent:
                 if i is None:
                     continue
                 gap = text[cm.end():mentions[i].start]
+                if len(gap) > 200:
+                    continue
                 if r.scope == "adjacent":
                     targets = [i] if self.adjacent_gap.fullmatch(gap) else []
                 elif r.scope == "sentence":

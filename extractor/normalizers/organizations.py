@@ -26,7 +26,7 @@ ROLES_FILE = "organizations/roles.jsonl"
 
 KNOWN_COLUMNS = ("id", "name", "kind")
 KNOWN_OPTIONAL = ("acronym", "variants", "default_role")
-_GRAMMAR_LABELS = {"STOP", "FOREIGN", "EQUIV", "MACRO", "ACRONYM"}
+_GRAMMAR_LABELS = {"STOP", "FOREIGN", "EQUIV", "MACRO", "ACRONYM", "NOT_ACRONYM"}
 
 
 class TriggerRule(Rule):
@@ -90,6 +90,7 @@ class OrgLexicon:
     foreign: re.Pattern[str]
     equiv: tuple[tuple[str, str], ...]
     acronym: re.Pattern[str]
+    not_acronym: re.Pattern[str]
     roles: tuple[CompiledRole, ...]
     macros: dict[str, str]
 
@@ -132,6 +133,8 @@ def lexicon(known: str = KNOWN_FILE, triggers: str = TRIGGERS_FILE, grammar: str
     stop = _compile(grammar, "STOP", r"^(?:" + "|".join(g.pattern for g in by["STOP"]) + r")$")
     foreign = _compile(grammar, "FOREIGN", r"(?<!\w)(?:" + "|".join(g.pattern for g in by["FOREIGN"]) + r")(?!\w)")
     acronym = _compile(grammar, "ACRONYM", r"^(?:" + "|".join(g.pattern for g in by["ACRONYM"]) + r")$", 0)
+    not_acronym = _compile(grammar, "NOT_ACRONYM",
+                           r"^(?:" + ("|".join(g.pattern for g in by["NOT_ACRONYM"]) or r"(?!x)x") + r")$")
     equiv: list[tuple[str, str]] = []
     for g in by["EQUIV"]:
         left, sep, right = g.pattern.partition("=>")
@@ -148,4 +151,4 @@ def lexicon(known: str = KNOWN_FILE, triggers: str = TRIGGERS_FILE, grammar: str
             # whole words only: the cue ends on an apostrophe or before a non-word character
             pat = rf"(?<![\w'’])(?:{pat})(?:(?<=['’])|(?!\w))"
         compiled.append(CompiledRole(r, _compile(roles, r.id, pat)))
-    return OrgLexicon(_known(known), trig, stop, foreign, tuple(equiv), acronym, tuple(compiled), macros)
+    return OrgLexicon(_known(known), trig, stop, foreign, tuple(equiv), acronym, not_acronym, tuple(compiled), macros)
