@@ -175,3 +175,41 @@ def test_amounts_component_spans(nlp) -> None:
     spans = doc.spans["amounts"]
     assert [s._.amount.value for s in spans] == [2_100_000.0, 850_000.0]
     assert all(s.start_char <= s._.amount.start and s._.amount.end <= s.end_char for s in spans)
+
+
+def test_amounts_flattened_table_column_with_currency_header() -> None:
+    text = ("Le comité a retenu les projets suivants :\n"
+            "Projet | Commune | Coût (DH)\n"
+            "Piste rurale | Tafrant | 1 250 000\n"
+            "Foyer féminin | Ourtzagh | 480.000\n"
+            "Total | | 1.730.000\n"
+            "Les travaux débuteront en 2024.")
+    found = find_amounts(text)
+    assert [(a.value, a.currency, a.text) for a in found] == [
+        (1_250_000, "MAD", "1 250 000"), (480_000, "MAD", "480.000"), (1_730_000, "MAD", "1.730.000")]
+    assert all(text[a.start : a.end] == a.text and a.rule.startswith("table.pipe") for a in found)
+
+
+def test_amounts_table_header_scale_and_tabs() -> None:
+    text = "Province\tMontant (en MDH)\tBénéficiaires\nTaza\t12,5\t3.400\nGuercif\t8\t1.200\n"
+    assert [(a.value, a.text) for a in find_amounts(text)] == [(12_500_000, "12,5"), (8_000_000, "8")]
+
+
+def test_amounts_table_without_currency_header_gives_nothing() -> None:
+    text = "Commune | Bénéficiaires | Année\nTafrant | 1 250 | 2023\n"
+    assert find_amounts(text) == []
+
+
+def test_amounts_demi_million() -> None:
+    [a] = find_amounts("le ministère apporte un demi-million de dirhams")
+    assert (a.value, a.text) == (500_000, "un demi-million de dirhams")
+
+
+def test_amounts_no_pathological_backtracking() -> None:
+    import time
+
+    texts = ["1 " * 50_000, "MDH " * 10_000, "1.000." * 20_000 + "DH", "de 1 à " * 5000 + "3 MDH", "|" * 100_000]
+    for t in texts:
+        t0 = time.perf_counter()
+        find_amounts(t)
+        assert time.perf_counter() - t0 < 30, t[:20]

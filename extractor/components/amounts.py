@@ -37,7 +37,7 @@ class AmountsComponent:
 
     def __call__(self, doc: Doc) -> Doc:
         spans: list[Span] = []
-        for m in self.grammar.find(doc.text):
+        for m in self.grammar.find_all(doc.text):
             span = doc.char_span(m.start, m.end, alignment_mode="expand")
             if span is None:
                 continue

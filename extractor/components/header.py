@@ -63,6 +63,8 @@ def find_title(text: str, g: DateGrammar) -> tuple[str, int, int] | None:
             return None
         if len(line) > MAX_TITLE_CHARS:
             return None
+        if g.web_prefix_line.match(line) or (line.lower().startswith("par ") and len(line) <= 40):
+            continue  # `Publié le … | Mis à jour …`, `Lire aussi :`, a byline
         if g.issue_line.fullmatch(raw):
             continue
         if len(line) <= 100 and g.title_label.match(line) and (

@@ -17,7 +17,8 @@ from ..records import Qualifier
 from .numbers import DIGITS_PATTERN, parse_number
 
 AMOUNTS_FILE = "amounts.jsonl"
-_LABELS = {"NUMBER_WORD", "SCALE", "CURRENCY", "GLOSS", "QUALIFIER", "QUALIFIER_AFTER", "RANGE", "NOT_RANGE"}
+_LABELS = {"NUMBER_WORD", "SCALE", "CURRENCY", "GLOSS", "QUALIFIER", "QUALIFIER_AFTER", "RANGE", "NOT_RANGE",
+           "TABLE_SEPARATOR"}
 _WS = r"[\s\u00a0\u202f]"
 
 
@@ -102,6 +103,14 @@ class AmountGrammar:
                 re.IGNORECASE,
             )
             self.ranges.append((r, left))
+        # a table header cell that names the currency of its column: `Coût (DH)`, `Montant (en MDH)`
+        self.unit_header = re.compile(
+            rf"(?:\(|(?<!\w)en(?!\w)){_WS}*(?:en{_WS}+)?(?:(?P<scale>{scale}){_WS}*(?:(?:de|d['’]){_WS}*)?)?"
+            rf"(?P<cur>{cur})(?!\w){_WS}*\)?[\s:.]*$",
+            re.IGNORECASE,
+        )
+        self.cell_number = re.compile(rf"{_WS}*(?P<num>{DIGITS_PATTERN}){_WS}*")
+        self.separators = [(r, re.compile(r.pattern)) for r in by["TABLE_SEPARATOR"]]
         not_range = "|".join(r.pattern for r in by["NOT_RANGE"]) or r"(?!x)x"
         self.not_range = re.compile(rf"(?<!\w)(?:{not_range}){_WS}*$", re.IGNORECASE)
 
@@ -172,6 +181,59 @@ class AmountGrammar:
                                    value_max, "+".join(rule_parts)))
         return out
 
+    def find_all(self, text: str) -> list[AmountMatch]:
+        """Running-text amounts, then the amounts of table columns, in text order."""
+        found = self.find(text)
+        if any(sep in text for sep in ("|", "\t", ";")):
+            found += self.find_in_tables(text, [(a.start, a.end) for a in found])
+            found.sort(key=lambda a: a.start)
+        return found
+
+    def find_in_tables(self, text: str, taken: list[tuple[int, int]] | None = None) -> list[AmountMatch]:
+        """Numbers in the column of a flattened table whose header names a currency (`Coût (DH)`)."""
+        taken = taken or []
+        out: list[AmountMatch] = []
+        pos = 0
+        column: tuple[re.Pattern[str], int, float, AmountRule, AmountRule | None, str] | None = None
+        for line in text.split("\n"):
+            start = pos
+            pos += len(line) + 1
+            if column is not None:
+                sep_rx, idx, mult, cur, scale_rule, sep_id = column
+                cells = _cells(line, start, sep_rx)
+                if len(cells) < 2:
+                    column = None
+                elif idx < len(cells):
+                    cell, cstart = cells[idx]
+                    m = self.cell_number.fullmatch(cell)
+                    if m is not None:
+                        s, e = cstart + m.start("num"), cstart + m.end("num")
+                        if all(e <= a or s >= b for a, b in taken):
+                            value = round(parse_number(m.group("num")) * mult, 2)
+                            if value > 0:
+                                rule = "+".join([sep_id, cur.id] + ([scale_rule.id] if scale_rule else []))
+                                out.append(AmountMatch(text[s:e], s, e, value, cur.currency or "",
+                                                       Qualifier.exact.value, None, rule))
+                    continue
+            for sep_rule, sep_rx in self.separators:
+                cells = _cells(line, start, sep_rx)
+                if len(cells) < 2:
+                    continue
+                for i, (cell, _cs) in enumerate(cells):
+                    h = self.unit_header.search(cell)
+                    if h is None:
+                        continue
+                    cur = self._which(h, "c", "CURRENCY")
+                    scale_rule = self._which(h, "s", "SCALE") if h.group("scale") else None
+                    if cur is None:
+                        continue
+                    mult = (scale_rule.scale if scale_rule and scale_rule.scale else 1.0) * (cur.scale or 1.0)
+                    column = (sep_rx, i, mult, cur, scale_rule, sep_rule.id)
+                    break
+                if column is not None:
+                    break
+        return out
+
     def _range(self, before: str, m: re.Match[str], cur: AmountRule, scale_rule: AmountRule | None
                ) -> tuple[float, int, AmountRule] | None:
         for rule, left in self.ranges:
@@ -198,6 +260,17 @@ class AmountGrammar:
         return None
 
 
+def _cells(line: str, start: int, sep: re.Pattern[str]) -> list[tuple[str, int]]:
+    """The cells of a table line with their offsets (one cell when the separator is absent)."""
+    cells: list[tuple[str, int]] = []
+    last = 0
+    for m in sep.finditer(line):
+        cells.append((line[last : m.start()], start + last))
+        last = m.end()
+    cells.append((line[last:], start + last))
+    return cells
+
+
 @lru_cache(maxsize=8)
 def grammar(path: str = AMOUNTS_FILE) -> AmountGrammar:
     """The compiled grammar for a lexicon file, built once per process."""
@@ -205,5 +278,5 @@ def grammar(path: str = AMOUNTS_FILE) -> AmountGrammar:
 
 
 def find_amounts(text: str, path: str = AMOUNTS_FILE) -> list[AmountMatch]:
-    """Every sum of money in `text` (pure function over the raw text)."""
-    return grammar(path).find(text)
+    """Every sum of money in `text`, in text order: running text, then table columns (pure function)."""
+    return grammar(path).find_all(text)

@@ -15,7 +15,7 @@ from ..errors import PatternError
 from ..patterns import Rule, load_jsonl, resolve
 
 DATES_FILE = "dates.jsonl"
-_LABELS = {"MONTH", "WEEKDAY", "AGENCY", "YEAR_BLOCKER", "TITLE_LABEL", "LETTERHEAD"}
+_LABELS = {"MONTH", "WEEKDAY", "AGENCY", "YEAR_BLOCKER", "TITLE_LABEL", "LETTERHEAD", "WEB_PREFIX"}
 _WS = r"[ \t\u00a0\u202f]"
 YEAR_MIN, YEAR_MAX = 1900, 2100
 
@@ -111,6 +111,8 @@ class DateGrammar:
         )
         self.title_label = re.compile(
             "|".join(f"(?:{r.pattern})" for r in by["TITLE_LABEL"]) or r"(?!x)x", re.I)
+        web = "|".join(f"(?:{r.pattern})" for r in by["WEB_PREFIX"]) or r"(?!x)x"
+        self.web_prefix_line = re.compile(rf"^{_WS}*(?:{web}).*$", re.M | re.I)
         self.letterhead = re.compile(
             "|".join(f"(?:{r.pattern})" for r in by["LETTERHEAD"]) or r"(?!x)x", re.I)
 
@@ -211,6 +213,7 @@ def find_dates(text: str, default_year: int | None = None, blocked: list[tuple[i
     """
     g = g or grammar()
     taken: list[tuple[int, int]] = list(blocked or [])
+    taken += [(m.start(), m.end()) for m in g.web_prefix_line.finditer(text)]
     out: list[DateMatch] = []
 
     def free(s: int, e: int) -> bool:
