@@ -124,3 +124,13 @@ def test_dates_dateline_without_agency() -> None:
 def test_dates_day_span_without_year_takes_default_year() -> None:
     found = find_dates("organisée du 5 au 8 octobre dans les communes", default_year=2020)
     assert [d.value for d in found] == [D(2020, 10, 5), D(2020, 10, 8)]
+
+
+def test_dates_web_store_prefix_is_no_date() -> None:
+    text = "Publié le 14/03/2024 à 10h15 | Mis à jour le 15/03/2024\nLe conseil s'est réuni le 12 mars 2024.\nLire aussi : le bilan 2023"
+    assert [d.value for d in find_dates(text)] == [D(2024, 3, 12)]
+
+
+def test_dates_title_skips_web_prefix_and_byline(nlp) -> None:
+    doc = nlp("Publié le 05/07/2022 à 09h02\n\nEau potable : 40 douars raccordés à Tata\n\nPar Samir K.\n\nLe programme avance.")
+    assert doc._.title[0] == "Eau potable : 40 douars raccordés à Tata"
