@@ -103,6 +103,13 @@ def test_places_one_place_per_folded_name_and_type(nlp) -> None:
     assert [m["text"] for m in p["mentions"]] == ["Beni Mellal", "Béni Mellal"]
 
 
+def test_places_later_bare_mention_joins_triggered_place(nlp) -> None:
+    text = "Les douars Aglagal et Tizirt sont isolés. Une piste menant à Tizirt sera ouverte."
+    by = {p["name"]: p for p in places(nlp, text)}
+    assert by["Tizirt"]["type"] == "douar"
+    assert [m["start"] for m in by["Tizirt"]["mentions"]] == [text.index("Tizirt"), text.rindex("Tizirt")]
+
+
 def test_places_export_valid_with_exact_offsets_codes_and_coordinates(nlp) -> None:
     text = ("Rabat, le 4 juin 2023\n\nLa province de Khouribga et la région de Casablanca-Settat cofinancent "
             "un centre dans la commune de Bejaad et au douar Ouled Aissa.")

@@ -193,6 +193,27 @@ class PlacesComponent:
                     break
         return out
 
+    def _propagated(self, text: str, triggered: list[PlaceMention]) -> list[PlaceMention]:
+        """Later bare mentions of a name a trigger introduced (`douars X et Y` ... `menant à X`).
+
+        Only names the gazetteer lacks (it finds its own names anywhere); the mention takes the
+        type of the name's first triggered mention, so it joins that place.
+        """
+        first: dict[str, PlaceMention] = {}
+        for m in triggered:
+            if m.text[:1].isupper() and not self.gaz.get(match_key(m.text, self.spellings)):
+                first.setdefault(m.text, m)
+        if not first:
+            return []
+        names = "|".join(re.escape(n) for n in sorted(first, key=len, reverse=True))
+        out = []
+        for hit in re.finditer(rf"(?<![\w'’-])(?:{names})(?![\w-])", text):
+            m = first[hit.group(0)]
+            if hit.start() != m.start:
+                out.append(PlaceMention(hit.group(0), hit.start(), hit.end(), m.name, m.type, m.code, m.latitude,
+                                        m.longitude, "propagated." + m.rule, "gazetteer"))
+        return out
+
     def _from_model(self, doc: Doc, text: str) -> list[PlaceMention]:
         """The model's LOC entities that look like a place name after a locative (`à X` is a town)."""
         out = []
@@ -294,6 +315,7 @@ class PlacesComponent:
 
         triggered, actors = self._from_triggers(doc, text, starts)
         cands = triggered + self._from_header(doc, text) + self._from_gazetteer(doc, text, starts)
+        cands += self._propagated(text, triggered)
         if self.use_model_loc:
             cands += self._from_model(doc, text)
         kept: list[PlaceMention] = []
