@@ -53,6 +53,9 @@ POSITIVE = [
     ("oasis-other", "La réhabilitation de l'oasis de Tighmert avance.", {("Tighmert", "other")}),
     ("cercle-other", "Les écoles du cercle de Tahla ont rouvert.", {("Tahla", "other")}),
     ("industrial-zone-other", "Une usine sera bâtie dans la zone industrielle de Selouane.", {("Selouane", "city")}),
+    ("town-opens-text", "Khouribga accueille un forum régional.", {("Khouribga", "city")}),
+    ("town-inside-longer-name", "Le port de Tanger-Med et Casablanca Finance City recrutent à Agadir.",
+     {("Agadir", "city")}),
     ("bare-town", "Une caravane médicale s'est rendue à Azrou puis à Midelt.", {("Azrou", "city"), ("Midelt", "city")}),
     ("bare-region", "Souss-Massa : un nouveau barrage entre en service", {("Souss-Massa", "region")}),
     ("country", "Le projet est le premier du genre au Maroc.", {("Maroc", "country")}),
@@ -88,6 +91,8 @@ NEGATIVE = [
     ("actor-issuer", "Selon un communiqué de la province de Tata, les routes sont rouvertes."),
     ("lowercase-only", "La ville accueille la commune voisine et la province entière."),
     ("acronyms-are-no-loc", "Le FIDA et l'ANDZOA cofinancent ce projet."),
+    ("street-names", "Le bureau se trouve rue de Fès, près du boulevard de Safi."),
+    ("first-names", "M. Maurice Alaoui et Dominique ont pris la parole."),
 ]
 
 

@@ -355,8 +355,9 @@ def _name_word(doc: Doc, i: int) -> bool:
     t = doc[i]
     if not t.text[:1].isupper() or t.is_stop or t.is_punct or len(t.text) < 2:
         return False
-    if i > 0 and doc[i - 1].text in (".", "\n", ":", "!", "?"):
-        return False
+    if i == 0 or doc[i - 1].is_space or doc[i - 1].text in (".", ":", "!", "?", "-", "«", "\"", "(") \
+            or "\n" in doc[i - 1].whitespace_:
+        return False  # a capitalised sentence or line opener is no part of a name
     return not t.text.isupper()
 
 
