@@ -21,15 +21,18 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 
+from ..errors import PatternError
 from ..normalizers.organizations import (
     GRAMMAR_FILE,
     KNOWN_FILE,
     ROLES_FILE,
     TRIGGERS_FILE,
+    CompiledRole,
     KnownOrg,
     OrgLexicon,
     TriggerRule,
@@ -47,6 +50,8 @@ _MAX_NAME_TOKENS = 25
 _WINDOW = 160
 _LIST_CLOSE = re.compile(r"\s*(?:\([^()]{1,240}\)\s*)?,?\s*(?:et|ainsi\s+que)\s")
 _SENTENCE_END = re.compile(r"[.!?;](?=\s|$)|\n")
+_LINE = re.compile(r"[^\n]+")
+_LOWER_WORD = re.compile(r"(?<![\w'’-])[a-zà-ÿ]{3,}")
 _PAREN_LONG = re.compile(r"\s*\(\s*([^()\n]{1,240}?)\s*\)")
 _ACRONYM_BEFORE = re.compile(r"(?<![\w-])([A-Z][\w&-]{1,15})\s*\(\s*$")
 _CLOSE_PAREN = re.compile(r"\s*\)")
@@ -158,9 +163,19 @@ class OrganizationsComponent:
                                    rf"(?:,\s*(?:et\s+)?|et\s+|ainsi\s+qu(?:e\s+|['’]\s*)|ou\s+)"
                                    rf"(?:de\s+|d['’]\s*|par\s+)?{det}(?:[a-zà-ÿœ-]+\s+){{0,3}}")
         self.rule_by_id = {cr.rule.id: cr.rule for cr in self.lex.roles}
+        self.before_cues = [cr for cr in self.lex.roles if cr.rule.side == "before" and cr.rule.scope != "amount"]
+        self.before_amount = [cr for cr in self.lex.roles if cr.rule.side == "before" and cr.rule.scope == "amount"]
+        self.after_adjacent = [cr for cr in self.lex.roles if cr.rule.side == "after" and cr.rule.scope != "amount"]
+        self.after_amount = [cr for cr in self.lex.roles if cr.rule.side == "after" and cr.rule.scope == "amount"]
         self.matcher = Matcher(nlp.vocab)
+        heads: set[str] = set()
         for t in self.lex.triggers.values():
             self.matcher.add(t.id, [t.pattern])
+            heads |= _first_token_words(t)
+        # the Matcher only runs on short windows that open on a trigger head word (much faster
+        # than running every pattern over every token)
+        self.head_ids = numpy.array(sorted(nlp.vocab.strings.add(w) for w in heads), dtype="uint64")
+        self.window = max(len(t.pattern) for t in self.lex.triggers.values())
         Span.set_extension("org", default=None, force=True)
 
     # ------------------------------------------------------------------ candidates
@@ -172,7 +187,11 @@ class OrganizationsComponent:
                 k = self.known_by_key[vocab[mid]]
                 cands.append(_Cand(s, e, f"known.{k.id}", known=k, head_end=e, priority=2))
         known_starts = {c.start for c in cands}
-        for mid, s, e in self.matcher(doc):
+        lowers = doc.to_array("LOWER")
+        matches = []
+        for i in numpy.flatnonzero(numpy.isin(lowers, self.head_ids)).tolist():
+            matches.extend((mid, i + s, i + e) for mid, s, e in self.matcher(doc[i:i + self.window]) if s == 0)
+        for mid, s, e in matches:
             t = self.lex.triggers[vocab[mid]]
             if t.require_name and not self._has_name(doc, s, e) \
                     and not (t.descriptor and any(e <= k <= e + 4 for k in known_starts)):
@@ -341,9 +360,8 @@ class OrganizationsComponent:
                 out.append((m, x))
         return out
 
-    def _with_aliases(self, doc: Doc, mentions: list[_Mention]) -> list[_Mention]:
+    def _with_aliases(self, doc: Doc, text: str, mentions: list[_Mention]) -> list[_Mention]:
         """Add every use of a bracketed acronym as a mention of its long form's organisation."""
-        text = doc.text
         found = self._aliases(text, mentions)
         for m, alias, _s, _e, inside in found:
             m.defines = alias
@@ -372,8 +390,7 @@ class OrganizationsComponent:
                 return right + f[len(left):]
         return f
 
-    def _link(self, doc: Doc, mentions: list[_Mention], glosses: list[tuple[_Mention, _Mention]]) -> list[_Org]:
-        text = doc.text
+    def _link(self, text: str, mentions: list[_Mention], glosses: list[tuple[_Mention, _Mention]]) -> list[_Org]:
         orgs: list[_Org] = []
         by_key: dict[str, int] = {}
         by_mention: dict[int, int] = {}
@@ -522,9 +539,8 @@ class OrganizationsComponent:
             out.extend([run] if joined or closed or len(run) == 1 else [[i] for i in run])
         return out
 
-    def _roles(self, doc: Doc, all_mentions: list[_Mention], kinds: dict[int, str],
+    def _roles(self, doc: Doc, text: str, all_mentions: list[_Mention], kinds: dict[int, str],
                territories: set[int]) -> None:
-        text = doc.text
         n = len(text)
         # a bracketed acronym right after its long form shares the long form's roles (via its organisation)
         mentions = sorted((m for m in all_mentions if not m.definition), key=lambda m: m.start)
@@ -533,10 +549,8 @@ class OrganizationsComponent:
         starts = [m.start for m in mentions]
         # before-cues: (mention index, role, rule, cue start, cue end)
         hits: list[tuple[int, str, str, int, int]] = []
-        for cr in self.lex.roles:
+        for cr in self.before_cues:
             r = cr.rule
-            if r.side != "before" or r.scope == "amount":
-                continue
             for cm in cr.regex.finditer(text):
                 i = _first_at_or_after(starts, cm.end())
                 if i is None:
@@ -560,39 +574,43 @@ class OrganizationsComponent:
         for x, role, rid, cs, ce in hits:
             if ce - cs == best[(x, ce)]:
                 self._give(mentions[x], role, rid, kinds, territories)
-        # after-cues and sums of money
+        # after-cues (read once per enumeration, after its last member) and sums of money
         amounts = self._amount_offsets(doc)
+        after_cache: dict[int, list[CompiledRole]] = {}
         for i, m in enumerate(mentions):
             g = group_of[i]
             first, last = mentions[g[0]], mentions[g[-1]]
-            subject = not _COMPLEMENT_PREP.search(text[max(0, first.start - 40):first.start])
-            nxt_m = mentions[g[-1] + 1].start if g[-1] + 1 < len(mentions) else n
-            for cr in self.lex.roles:
-                r = cr.rule
-                if r.side == "after" and r.scope == "adjacent":
-                    if not subject:
-                        continue
-                    am = cr.regex.match(text, last.end, min(n, last.end + _WINDOW))
-                    if am is not None and am.end() <= nxt_m:
-                        self._give(m, str(r.label), r.id, kinds, territories)
-                elif r.side == "after" and r.scope == "amount":
-                    nxt_m1 = mentions[i + 1].start if i + 1 < len(mentions) else n
-                    a = _first_amount_after(amounts, m.end)
-                    if a is not None and a - m.end <= 90 and a < nxt_m1 and cr.regex.fullmatch(text[m.end:a]):
-                        self._give(m, str(r.label), r.id, kinds, territories)
-                elif r.side == "before" and r.scope == "amount":
-                    prv_m = mentions[i - 1].end if i else 0
-                    b = _last_amount_before(amounts, m.start)
-                    if b is not None and m.start - b <= 60 and b > prv_m and cr.regex.fullmatch(text[b:m.start]):
-                        self._give(m, str(r.label), r.id, kinds, territories)
-        # letterhead and signature lines
-        lines = [(mm.start(), mm.end()) for mm in re.finditer(r"[^\n]+", text) if text[mm.start():mm.end()].strip()]
+            if g[-1] not in after_cache:
+                subject = not _COMPLEMENT_PREP.search(text[max(0, first.start - 40):first.start])
+                nxt_m = mentions[g[-1] + 1].start if g[-1] + 1 < len(mentions) else n
+                found: list[CompiledRole] = []
+                if subject:
+                    for cr in self.after_adjacent:
+                        am = cr.regex.match(text, last.end, min(n, last.end + _WINDOW))
+                        if am is not None and am.end() <= nxt_m:
+                            found.append(cr)
+                after_cache[g[-1]] = found
+            for cr in after_cache[g[-1]]:
+                self._give(m, str(cr.rule.label), cr.rule.id, kinds, territories)
+            nxt_m1 = mentions[i + 1].start if i + 1 < len(mentions) else n
+            a = _first_amount_after(amounts, m.end)
+            if a is not None and a - m.end <= 90 and a < nxt_m1:
+                for cr in self.after_amount:
+                    if cr.regex.fullmatch(text[m.end:a]):
+                        self._give(m, str(cr.rule.label), cr.rule.id, kinds, territories)
+            prv_m = mentions[i - 1].end if i else 0
+            b = _last_amount_before(amounts, m.start)
+            if b is not None and m.start - b <= 60 and b > prv_m:
+                for cr in self.before_amount:
+                    if cr.regex.fullmatch(text[b:m.start]):
+                        self._give(m, str(cr.rule.label), cr.rule.id, kinds, territories)
+        # letterhead and signature lines: a line that opens with the name and holds no lower-case word
+        lines = [(mm.start(), mm.end()) for mm in _LINE.finditer(text) if mm.group().strip()]
         edge = lines[:4] + lines[-2:]
         for m in mentions:
             for ls, le in edge:
-                rest = text[m.end:le].strip()
                 if ls <= m.start and m.end <= le and not text[ls:m.start].strip() \
-                        and not re.search(r"(?<![\w'’-])[a-zà-ÿ]{3,}", rest):
+                        and not _LOWER_WORD.search(text[m.end:le]):
                     self._give(m, "issuer", "issuer.letterhead", kinds, territories)
 
     def _give(self, m: _Mention, role: str, rid: str, kinds: dict[int, str], territories: set[int]) -> None:
@@ -613,13 +631,14 @@ class OrganizationsComponent:
     # ------------------------------------------------------------------ main
     def __call__(self, doc: Doc) -> Doc:
         mentions = self._resolve(doc, self._candidates(doc))
-        mentions = self._with_aliases(doc, mentions)
-        glosses = self._glosses(doc.text, mentions)
-        orgs = self._link(doc, mentions, glosses)
+        text = doc.text  # built from the tokens on each access: read it once
+        mentions = self._with_aliases(doc, text, mentions)
+        glosses = self._glosses(text, mentions)
+        orgs = self._link(text, mentions, glosses)
         orgs = self._merge_branches(orgs)
         kinds = {id(m): o.kind for o in orgs for m in o.mentions}
         territories = {id(m) for o in orgs if o.actor_only for m in o.mentions}
-        self._roles(doc, [m for o in orgs for m in o.mentions], kinds, territories)
+        self._roles(doc, text, [m for o in orgs for m in o.mentions], kinds, territories)
         final: list[_Org] = []
         for o in orgs:
             if o.actor_only:
@@ -645,7 +664,7 @@ class OrganizationsComponent:
                     continue
                 span._.org = OrgMention(o.name, o.acronym, o.kind, tuple(m.roles), m.rule, idx)
                 spans.append(span)
-                mentions_out.append({"text": doc.text[m.start:m.end], "start": m.start, "end": m.end})
+                mentions_out.append({"text": text[m.start:m.end], "start": m.start, "end": m.end})
             records.append({"name": o.name, "acronym": o.acronym, "kind": o.kind, "roles": role_list,
                             "mentions": mentions_out, "rule": o.rule})
         doc.spans[self.span_key] = spans
@@ -654,6 +673,21 @@ class OrganizationsComponent:
 
     def export(self, doc: Doc) -> dict[str, Any]:
         return {"organizations": list(doc.user_data.get("communique_organizations", []))}
+
+
+def _first_token_words(t: TriggerRule) -> set[str]:
+    """Lower-case words a trigger pattern can open on (from its first token's LOWER/ORTH spec)."""
+    spec = t.pattern[0]
+    out: set[str] = set()
+    for key in ("LOWER", "ORTH", "TEXT"):
+        v = spec.get(key)
+        if isinstance(v, str):
+            out.add(v.lower())
+        elif isinstance(v, dict):
+            out |= {w.lower() for w in v.get("IN", [])}
+    if not out:
+        raise PatternError(t.id, "a trigger pattern must open on a LOWER/ORTH word (or IN list)")
+    return out
 
 
 def _first_at_or_after(starts: list[int], pos: int) -> int | None:
