@@ -192,3 +192,13 @@ def test_places_csv_rejects_unknown_column(tmp_path: Path) -> None:
     f.write_text("name,scope,colour\nRoyaume,,red\n", encoding="utf-8")
     with pytest.raises(PatternError, match=r"stop.csv:1: unknown column"):
         load_csv(f, ("name",), ("scope", "note"))
+
+
+def test_places_name_grammar_does_not_backtrack() -> None:
+    import time
+
+    g = grammar()
+    text = ("province de " + "-".join(["Ab"] * 300) + "-x " + " ".join(["Ab"] * 300) + "x ") * 5
+    start = time.perf_counter()
+    g.find(text)
+    assert time.perf_counter() - start < 0.5
