@@ -24,8 +24,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 DEV = ROOT.parent / "shared" / "gold" / "dev"
-SCORER = DEV.parent / "score.py"
-SECTIONS = ("model", "fast", "batch", "f1")
+SECTIONS = ("model", "fast", "batch", "rss", "f1")
+"""`rss` alone runs only the parallel batch (for a peak-memory check on a big corpus); `batch` does 1 vs N."""
 TARGETS = {
     "extractor_vs_model": 0.85,
     "workers2_vs_1": 1.7,
@@ -36,12 +36,12 @@ TARGETS = {
 
 
 class PeakRSS:
-    """Peak resident memory of this process plus all its children, sampled every 0.1 s."""
+    """Peak resident memory of a process plus all its children, sampled every 0.1 s."""
 
-    def __init__(self) -> None:
+    def __init__(self, pid: int) -> None:
         import psutil
 
-        self.proc = psutil.Process()
+        self.proc = psutil.Process(pid)
         self.peak = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -50,7 +50,11 @@ class PeakRSS:
         import psutil
 
         total = 0
-        for p in [self.proc, *self.proc.children(recursive=True)]:
+        try:
+            family = [self.proc, *self.proc.children(recursive=True)]
+        except psutil.Error:
+            return 0
+        for p in family:
             try:
                 total += p.memory_info().rss
             except psutil.Error:
@@ -69,13 +73,12 @@ class PeakRSS:
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join()
-        self.peak = max(self.peak, self._sample())
 
 
-def source_texts() -> list[tuple[str, str]]:
+def source_texts(dev: Path) -> list[tuple[str, str]]:
     """(name, text) of every .txt in corpus/ and the dev set, deduplicated by name."""
     seen: dict[str, str] = {}
-    for folder in (ROOT / "corpus", DEV):
+    for folder in (ROOT / "corpus", dev):
         if folder.is_dir():
             for f in sorted(folder.rglob("*.txt")):
                 seen.setdefault(f.name, f.read_text(encoding="utf-8"))
@@ -113,24 +116,32 @@ def extractor_run(fast: bool, texts: list[str], batch_size: int) -> dict[str, fl
 
 
 def batch_run(folder: Path, workers: int, fast: bool = False) -> dict[str, float]:
-    from extractor.batch import run_batch
+    """`communique extract` in a fresh process (as users run it), its summary and peak RSS with workers."""
+    with tempfile.TemporaryDirectory(prefix="bench-out-") as out:
+        cmd = [sys.executable, "-m", "extractor", "extract", str(folder), "-o", out, "-q", "--force",
+               "--workers", str(workers), *(["--fast"] if fast else [])]
+        proc = subprocess.Popen(cmd, cwd=ROOT, stderr=subprocess.PIPE, text=True)
+        with PeakRSS(proc.pid) as rss:
+            _, err = proc.communicate()
+        if proc.returncode not in (0, 1):
+            raise RuntimeError(f"batch run failed ({proc.returncode}): {err[-2000:]}")
+        s = json.loads((Path(out) / "summary.json").read_text())
+    return {"seconds": s["seconds"], "docs_per_s": s["docs_per_second"], "peak_rss_gb": rss.peak / 1e9,
+            "records": s["records"], "errors": s["errors"]}
 
-    with tempfile.TemporaryDirectory(prefix="bench-out-") as out, PeakRSS() as rss:
-        s = run_batch([folder], out, workers=workers, force=True, fast=fast)
-    return {"seconds": s.seconds, "docs_per_s": s.docs_per_second, "peak_rss_gb": rss.peak / 1e9,
-            "records": s.records, "errors": s.errors}
 
-
-def core_f1(fast: bool) -> float | None:
-    if not (DEV.is_dir() and SCORER.is_file()):
+def core_f1(dev: Path, fast: bool) -> float | None:
+    """Core macro F1 of the dev set by the reference scorer (score.py beside the gold folder)."""
+    scorer = dev.parent / "score.py"
+    if not (dev.is_dir() and scorer.is_file()):
         return None
     with tempfile.TemporaryDirectory(prefix="bench-f1-") as out:
         from extractor.batch import run_batch
 
-        run_batch(sorted(DEV.glob("*.txt")), out, workers=1, force=True, fast=fast)
+        run_batch(sorted(dev.glob("*.txt")), out, workers=1, force=True, fast=fast)
         js = Path(out) / "score.json"
-        subprocess.run([sys.executable, str(SCORER), "--records", str(Path(out) / "records.jsonl"),
-                        "--gold", str(DEV), "--json", str(js)], check=True, stdout=subprocess.DEVNULL)
+        subprocess.run([sys.executable, str(scorer), "--records", str(Path(out) / "records.jsonl"),
+                        "--gold", str(dev), "--json", str(js)], check=True, stdout=subprocess.DEVNULL)
         return float(json.loads(js.read_text())["_core_macro_f1"])
 
 
@@ -141,10 +152,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sections", default=",".join(SECTIONS),
                     help=f"comma-separated subset of {','.join(SECTIONS)}")
     ap.add_argument("--workers", type=int, default=2, help="workers of the parallel batch run (vs 1)")
+    ap.add_argument("--dev", type=Path, default=DEV, help="gold dev folder (texts + score.py beside it)")
     ap.add_argument("--json", type=Path, help="also write the figures to this file")
     args = ap.parse_args(argv)
     sections = {s.strip() for s in args.sections.split(",") if s.strip()}
-    srcs = source_texts()
+    srcs = source_texts(args.dev)
     docs = list(cycled(srcs, args.docs))
     texts = [t for _, t in docs]
     print(f"corpus: {len(docs)} documents cycled from {len(srcs)} texts, "
@@ -167,18 +179,20 @@ def main(argv: list[str] | None = None) -> int:
         res["extractor_fast"] = extractor_run(True, texts, args.batch_size)
         full = res.get("extractor") or extractor_run(False, texts, args.batch_size)
         res["fast_vs_full"] = res["extractor_fast"]["docs_per_s"] / full["docs_per_s"]
-    if "batch" in sections:
+    if sections & {"batch", "rss"}:
         with tempfile.TemporaryDirectory(prefix="bench-in-") as d:
             folder = Path(d)
             for name, text in docs:
                 (folder / f"{name}.txt").write_text(text, encoding="utf-8")
-            res["batch_1"] = batch_run(folder, 1)
+            if "batch" in sections:
+                res["batch_1"] = batch_run(folder, 1)
             res[f"batch_{args.workers}"] = batch_run(folder, args.workers)
-        res["workers2_vs_1"] = res[f"batch_{args.workers}"]["docs_per_s"] / res["batch_1"]["docs_per_s"]
-        res["peak_rss_gb"] = max(res["batch_1"]["peak_rss_gb"], res[f"batch_{args.workers}"]["peak_rss_gb"])
+        if "batch_1" in res:
+            res["workers2_vs_1"] = res[f"batch_{args.workers}"]["docs_per_s"] / res["batch_1"]["docs_per_s"]
+        res["peak_rss_gb"] = max(res[k]["peak_rss_gb"] for k in ("batch_1", f"batch_{args.workers}") if k in res)
     if "f1" in sections:
-        res["core_f1"] = core_f1(False)
-        res["core_f1_fast"] = core_f1(True)
+        res["core_f1"] = core_f1(args.dev, False)
+        res["core_f1_fast"] = core_f1(args.dev, True)
         if res["core_f1"] is not None and res["core_f1_fast"] is not None:
             res["fast_f1_loss"] = res["core_f1"] - res["core_f1_fast"]
 

@@ -114,7 +114,8 @@ def run_batch(paths: Iterable[str | Path], outdir: str | Path, *, model: str = D
     previous = {} if force else _previous(sources, fp, store_text)
     summary = Summary(skipped=skipped, workers=workers, fingerprint=fp,
                       formats=["jsonl", *sorted(set(formats) - {"jsonl"})])
-    opts = Options(model=model, fast=fast, batch_size=batch_size, max_bytes=max_bytes, store_text=store_text)
+    opts = Options(model=model, fast=fast, batch_size=batch_size, max_bytes=max_bytes, store_text=store_text,
+                   fingerprint=fp)
     partial_path = out / f".records.{os.getpid()}.partial"
     error_types: Counter[str] = Counter()
     with contextlib.ExitStack() as stack:

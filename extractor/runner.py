@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -32,6 +33,12 @@ spaces, then anywhere), re-joined into one Doc before the project's components r
 memory and time stay bounded and every offset still points into the full text."""
 
 
+MAX_RUN_CHARS = 2_000
+"""A whitespace-free stretch longer than this is cut before the tokenizer sees it: spaCy strips
+prefixes and suffixes one at a time, re-searching the rest each time (quadratic on `((((...`)."""
+_RUN = re.compile(r"\S+")
+
+
 @dataclass(frozen=True)
 class Options:
     model: str = DEFAULT_MODEL
@@ -39,6 +46,8 @@ class Options:
     batch_size: int = 16
     max_bytes: int = DEFAULT_MAX_BYTES
     store_text: bool = False
+    fingerprint: str | None = None
+    """Set by the parent so every worker stamps the same value, even if files change mid-run."""
 
 
 @dataclass
@@ -136,31 +145,54 @@ def process_chunk(items: list[Item | Result], options: Options, known: dict[str,
     return results
 
 
-def split_text(text: str, limit: int = MODEL_CHUNK_CHARS) -> list[str]:
-    """Consecutive pieces of `text`, each at most `limit` characters, cut after a newline when
-    possible, else after a space, else anywhere; `"".join(pieces) == text`."""
+def longest_run(text: str) -> int:
+    """Length of the longest stretch without whitespace (C-level split, no Python loop over tokens)."""
+    return len(max(text.split(), key=len, default=""))
+
+
+def split_text(text: str, limit: int = MODEL_CHUNK_CHARS, max_run: int = MAX_RUN_CHARS) -> list[str]:
+    """Consecutive pieces of `text`, each at most `limit` characters and holding no whitespace-free
+    stretch longer than `max_run`; cut after a newline when possible, else after a space, else
+    anywhere. `"".join(pieces) == text`."""
+    forced: list[int] = []
+    if longest_run(text) > max_run:
+        for m in _RUN.finditer(text):
+            if m.end() - m.start() > max_run:
+                forced.extend(range(m.start() + max_run, m.end(), max_run))
     pieces: list[str] = []
-    start, n = 0, len(text)
-    while n - start > limit:
-        end = start + limit
-        cut = text.rfind("\n", start + limit // 2, end)
-        if cut < 0:
-            cut = text.rfind(" ", start + limit // 2, end)
-        cut = cut + 1 if cut >= 0 else end
+    start, n, f = 0, len(text), 0
+    while start < n:
+        while f < len(forced) and forced[f] <= start:
+            f += 1
+        end = min(start + limit, n)
+        if f < len(forced) and forced[f] <= end:
+            cut = forced[f]
+        elif end == n:
+            cut = n
+        else:
+            cut = text.rfind("\n", start + limit // 2, end)
+            if cut < 0:
+                cut = text.rfind(" ", start + limit // 2, end)
+            cut = cut + 1 if cut >= 0 else end
         pieces.append(text[start:cut])
         start = cut
-    pieces.append(text[start:])
-    return pieces
+    return pieces or [text]
+
+
+def needs_pieces(text: str, limit: int = MODEL_CHUNK_CHARS, max_run: int = MAX_RUN_CHARS) -> bool:
+    """Whether `text` must go through the model in pieces (too long, or a stretch the tokenizer
+    would split character by character in quadratic time, e.g. 20 000 parentheses)."""
+    return len(text) > limit or longest_run(text) > max_run
 
 
 def _own_components(nlp: Any) -> list[tuple[str, Any]]:
     return [(name, proc) for name, proc in nlp.pipeline if name in COMPONENTS]
 
 
-def analyse_long(nlp: Any, text: str, limit: int = MODEL_CHUNK_CHARS) -> Doc:
+def analyse_long(nlp: Any, text: str, limit: int = MODEL_CHUNK_CHARS, max_run: int = MAX_RUN_CHARS) -> Doc:
     """A long text as one Doc: the model runs piece by piece, the project's components on the whole."""
     with nlp.select_pipes(disable=[name for name, _ in _own_components(nlp)]):
-        parts = list(nlp.pipe(split_text(text, limit)))
+        parts = list(nlp.pipe(split_text(text, limit, max_run)))
     doc = Doc.from_docs(parts, ensure_whitespace=False)
     if doc.text != text:  # pragma: no cover - guards the offsets contract
         raise ValueError("re-joined pieces differ from the text")
@@ -170,16 +202,17 @@ def analyse_long(nlp: Any, text: str, limit: int = MODEL_CHUNK_CHARS) -> Doc:
 
 
 def _parse(nlp: Any, docs: list[Document], batch_size: int) -> list[Doc | Exception]:
-    short = [d.text for d in docs if len(d.text) <= MODEL_CHUNK_CHARS]
+    long = [needs_pieces(d.text) for d in docs]
+    short = [d.text for d, is_long in zip(docs, long, strict=True) if not is_long]
     try:
         parsed: Iterator[Doc] = iter(list(nlp.pipe(short, batch_size=batch_size)))
     except Exception:  # one bad document must not sink the batch: redo them one by one below
         parsed = iter(())
         short = []
     out: list[Doc | Exception] = []
-    for d in docs:
+    for d, is_long in zip(docs, long, strict=True):
         try:
-            if len(d.text) > MODEL_CHUNK_CHARS:
+            if is_long:
                 out.append(analyse_long(nlp, d.text))
             elif short:
                 out.append(next(parsed))
@@ -193,7 +226,7 @@ def _parse(nlp: Any, docs: list[Document], batch_size: int) -> list[Doc | Except
 def _analyse(nlp: Any, docs: list[Document], options: Options) -> Iterator[tuple[str | None, Failure | None]]:
     if not docs:
         return
-    fp = fingerprint(options.model, options.fast)
+    fp = options.fingerprint or fingerprint(options.model, options.fast)
     for d, sd in zip(docs, _parse(nlp, docs, options.batch_size), strict=True):
         if isinstance(sd, Exception):
             yield None, Failure(d.source, "ExtractionError", f"{type(sd).__name__}: {sd}"[:500], id=d.id)
