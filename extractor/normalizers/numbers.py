@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 
 from text_to_num import text2num
@@ -26,7 +27,10 @@ def parse_digits(s: str) -> float:
         s = s.replace(".", "").replace(",", ".")
     elif _THOUSANDS_DOT.fullmatch(s):
         s = s.replace(".", "")
-    return float(s)
+    value = float(s)
+    if not math.isfinite(value):  # hundreds of digits: no amount, and inf breaks round()/int()
+        raise ValueError(f"number too large: {s[:12]}... ({len(s)} characters)")
+    return value
 
 
 def parse_words(s: str) -> float:
