@@ -110,22 +110,25 @@ def _load_csv_cached(path: Path, required: tuple[str, ...], optional: tuple[str,
                      ) -> tuple[dict[str, str], ...]:
     rows: list[dict[str, str]] = []
     with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(line for line in fh if not line.startswith("#"))
-        header = reader.fieldnames or []
-        missing = [c for c in required if c not in header]
-        if missing:
-            raise PatternError(path, f"missing column(s) {missing}", 1)
-        unknown = [c for c in header if c not in required and c not in optional]
-        if unknown:
-            raise PatternError(path, f"unknown column(s) {unknown}", 1)
-        for row in reader:
-            lineno = reader.line_num
-            if None in row:
-                raise PatternError(path, "more fields than columns", lineno)
-            for c in required:
-                if not (row.get(c) or "").strip():
-                    raise PatternError(path, f"empty required column {c!r}", lineno)
-            rows.append({k: (v or "").strip() for k, v in row.items()})
+        physical = [(n, line) for n, line in enumerate(fh, start=1) if not line.startswith("#")]
+    # reader.line_num counts the lines fed to it; map it back to the file's own line numbers
+    reader = csv.DictReader(line for _n, line in physical)
+    header = reader.fieldnames or []
+    header_line = physical[0][0] if physical else 1
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise PatternError(path, f"missing column(s) {missing}", header_line)
+    unknown = [c for c in header if c not in required and c not in optional]
+    if unknown:
+        raise PatternError(path, f"unknown column(s) {unknown}", header_line)
+    for row in reader:
+        lineno = physical[reader.line_num - 1][0]
+        if None in row:
+            raise PatternError(path, "more fields than columns", lineno)
+        for c in required:
+            if not (row.get(c) or "").strip():
+                raise PatternError(path, f"empty required column {c!r}", lineno)
+        rows.append({k: (v or "").strip() for k, v in row.items()})
     return tuple(rows)
 
 

@@ -94,3 +94,14 @@ def test_patterns_amounts_lexicon_extends_without_code(tmp_path: Path) -> None:
     g = AmountGrammar(load_jsonl(f, AmountRule), str(f))
     [a] = g.find("un don de 40.000 dinars tunisiens")
     assert (a.value, a.currency, a.rule) == (40_000, "TND", "currency.tnd")
+
+
+def test_patterns_csv_errors_count_comment_lines(tmp_path: Path) -> None:
+    f = tmp_path / "lex3.csv"
+    f.write_text("# a comment\n# another\nname,variants\nA,a\n,b\n", encoding="utf-8")
+    with pytest.raises(PatternError, match=r"lex3.csv:5: empty required column 'name'"):
+        load_csv(f, ["name"], ["variants"])
+    g = tmp_path / "lex4.csv"
+    g.write_text("# comment\nname,colour\nA,red\n", encoding="utf-8")
+    with pytest.raises(PatternError, match=r"lex4.csv:2: unknown column"):
+        load_csv(g, ["name"], [])
