@@ -193,6 +193,12 @@ def test_organizations_branch_is_its_parent(nlp: Any, text: str, parent: str) ->
     assert fold(orgs[0]["name"]).startswith(fold(parent))
 
 
+def test_organizations_section_only_as_a_branch(nlp: Any) -> None:
+    orgs = orgs_of(nlp, "La section provinciale de l'Union nationale des femmes du Maroc anime l'atelier. "
+                        "La section d'équipement du budget financera les routes.")
+    assert [o["name"] for o in orgs] == ["Union nationale des femmes du Maroc"]
+
+
 def test_organizations_branch_without_parent_keeps_its_name(nlp: Any) -> None:
     orgs = orgs_of(nlp, "La délégation provinciale de l'Agriculture a recensé les éleveurs.")
     assert [o["name"] for o in orgs] == ["Délégation provinciale de l'Agriculture"]
@@ -274,10 +280,16 @@ def test_organizations_more_role_cues(nlp: Any, text: str, name: str, role: str)
 
 @pytest.mark.parametrize("text,name,role", [
     ("Le programme est mis en œuvre en partenariat avec la Fondation Amane.", "Fondation Amane", "implementer"),
+    ("L'Université Cadi Ayyad mobilisera ses enseignants pour les formations.", "Université Cadi Ayyad", "funder"),
+    ("Le Conseil provincial de Guercif a approuvé une contribution de l'INDH de 2 MDH.",
+     "Conseil provincial de Guercif", "funder"),
+    ("La coopérative Nour, dans la province de Tiznit, qui a mobilisé 2 MDH, exporte.", "Province de Tiznit",
+     "funder"),
     ("Dans la commune de Tilmi, l'association Ait Baha a reçu un tracteur.", "Commune de Tilmi", "implementer"),
     ("Le président du Conseil provincial de Tan-Tan a rappelé que la province de Tan-Tan exporte du poisson.",
      "Province de Tan-Tan", "issuer"),
-], ids=["partnership-is-no-agent", "comma-is-no-enumeration", "reporting-verb-needs-adjacent-name"])
+], ids=["partnership-is-no-agent", "weak-verb-needs-a-sum", "contribution-of-another", "locative-is-no-subject",
+        "comma-is-no-enumeration", "reporting-verb-needs-adjacent-name"])
 def test_organizations_role_cues_do_not_overreach(nlp: Any, text: str, name: str, role: str) -> None:
     o = find(orgs_of(nlp, text), name)
     assert o is None or role not in o["roles"]

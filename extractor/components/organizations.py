@@ -56,7 +56,10 @@ _PAREN_LONG = re.compile(r"\s*\(\s*([^()\n]{1,240}?)\s*\)")
 _ACRONYM_BEFORE = re.compile(r"(?<![\w-])([A-Z][\w&-]{1,15})\s*\(\s*$")
 _CLOSE_PAREN = re.compile(r"\s*\)")
 _PAREN = re.compile(r"\s*\(\s*([^()\n]{1,60}?)\s*\)")
-_COMPLEMENT_PREP = re.compile(r"(?:\b(?:de|du|des)\s+(?:la\s+|l['’]\s*|les\s+)?|\bd['’]\s*)$", re.IGNORECASE)
+_COMPLEMENT_PREP = re.compile(
+    r"(?:\b(?:de|du|des|dans|sur|vers|chez|envers|auprès\s+d(?:e|u|es)|au\s+profit\s+d(?:e|u|es)|à\s+travers)"
+    r"\s+(?:la\s+|l['’]\s*|les\s+|le\s+)?|\bd['’]\s*)$", re.IGNORECASE)
+"""Words before a mention that make it a complement, never the subject of the verb after it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,7 +270,7 @@ class OrganizationsComponent:
                         or (nxt.pos_ == "ADJ" and nxt.is_lower and prev.pos_ == "ADJ") \
                         or (t.allow_comma and nxt.text[:1].isupper() and nxt.is_alpha) \
                         or (purpose and nxt.lower_ in _DET and after.is_lower and after.pos_ == "NOUN"):
-                    j += 1
+                    j += 2 if nxt.lower_ in _DET else 1  # `pour la promotion et le développement`
                     continue
                 break
             if tok.text == "," and t.allow_comma and j + 1 < n and doc[j + 1].lower_ in _DE:
@@ -587,7 +590,8 @@ class OrganizationsComponent:
                 if subject:
                     for cr in self.after_adjacent:
                         am = cr.regex.match(text, last.end, min(n, last.end + _WINDOW))
-                        if am is not None and am.end() <= nxt_m:
+                        if am is not None and am.end() <= nxt_m and (not cr.rule.needs_amount
+                                                                     or self._sum_follows(text, amounts, am.end())):
                             found.append(cr)
                 after_cache[g[-1]] = found
             for cr in after_cache[g[-1]]:
@@ -612,6 +616,14 @@ class OrganizationsComponent:
                 if ls <= m.start and m.end <= le and not text[ls:m.start].strip() \
                         and not _LOWER_WORD.search(text[m.end:le]):
                     self._give(m, "issuer", "issuer.letterhead", kinds, territories)
+
+    @staticmethod
+    def _sum_follows(text: str, amounts: list[tuple[int, int]], pos: int) -> bool:
+        """A sum of money after `pos` in the same sentence (a verb like `mobilise` pays only with one)."""
+        a = _first_amount_after(amounts, pos)
+        if a is None or a - pos > 150:
+            return False
+        return _SENTENCE_END.search(text, pos, a) is None
 
     def _give(self, m: _Mention, role: str, rid: str, kinds: dict[int, str], territories: set[int]) -> None:
         rule = self.rule_by_id.get(rid)

@@ -60,6 +60,7 @@ class RoleRule(Rule):
     scope: Literal["adjacent", "list", "sentence", "amount"]
     kinds: list[OrgKind] | None = None
     territories: bool = True
+    needs_amount: bool = False
 
 
 @dataclass(frozen=True, slots=True)
