@@ -109,9 +109,16 @@ def test_organizations_csv_unknown_column_rejected(tmp_path: Path) -> None:
     ("La Coopérative Tifaout a reçu un tracteur.", "Coopérative Tifaout", "other"),
     ("Le Fonds de développement rural et des zones de montagne finance la piste.",
      "Fonds de développement rural et des zones de montagne", "programme"),
+    ("Le Haut-Commissariat aux Eaux et Forêts a planté 300 ha.", "Haut-Commissariat aux Eaux et Forêts",
+     "public_body"),
+    ("L'Association Amezray pour l'éducation et la santé annonce une caravane.",
+     "Association Amezray pour l'éducation et la santé", "association"),
+    ("Le ministère de l'Intérieur et le ministère des Habous financent la distribution.",
+     "Ministère des Habous", "public_body"),
 ], ids=["known-public-body", "acronym-un-agency", "known-international", "association-generic",
         "foundation-is-association", "ministry-portfolio-list", "provincial-council", "regional-council",
-        "foreign-agency", "cooperative", "fund-programme"])
+        "foreign-agency", "cooperative", "fund-programme", "portfolio-after-aux", "purpose-coordination",
+        "verb-tagged-adjective-ends-name"])
 def test_organizations_names_and_kinds(nlp: Any, text: str, name: str, kind: str) -> None:
     o = find(orgs_of(nlp, text), name)
     assert o is not None
@@ -270,8 +277,10 @@ def test_organizations_letterhead_short_form_refers_forward(nlp: Any) -> None:
      "Entraide nationale", "partner"),
     ("La gestion de la crèche est confiée à l'association Tafraout Avenir.", "Association Tafraout Avenir",
      "implementer"),
+    ("Le wali a salué l'engagement de la société Cosumar, qui financera les semences pour 2 MDH.",
+     "Société Cosumar", "funder"),
 ], ids=["list-after-non-organisation", "promised-contribution", "subject-with-apposition",
-        "coordinated-signatories", "entrusted-to"])
+        "coordinated-signatories", "entrusted-to", "relative-clause-subject"])
 def test_organizations_more_role_cues(nlp: Any, text: str, name: str, role: str) -> None:
     o = find(orgs_of(nlp, text), name)
     assert o is not None

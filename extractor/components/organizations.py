@@ -50,16 +50,20 @@ _MAX_NAME_TOKENS = 25
 _WINDOW = 160
 _LIST_CLOSE = re.compile(r"\s*(?:\([^()]{1,240}\)\s*)?,?\s*(?:et|ainsi\s+que)\s")
 _SENTENCE_END = re.compile(r"[.!?;](?=\s|$)|\n")
+_RELATIVE = re.compile(r"\s*(?:\([^()]{1,240}\)\s*)?,\s*qui\s")
+"""`..., qui finance`: a relative clause makes even a complement the subject of its verb."""
 _LINE = re.compile(r"[^\n]+")
 _LOWER_WORD = re.compile(r"(?<![\w'’-])[a-zà-ÿ]{3,}")
 _PAREN_LONG = re.compile(r"\s*\(\s*([^()\n]{1,240}?)\s*\)")
 _ACRONYM_BEFORE = re.compile(r"(?<![\w-])([A-Z][\w&-]{1,15})\s*\(\s*$")
 _CLOSE_PAREN = re.compile(r"\s*\)")
 _PAREN = re.compile(r"\s*\(\s*([^()\n]{1,60}?)\s*\)")
-_COMPLEMENT_PREP = re.compile(
-    r"(?:\b(?:de|du|des|dans|sur|vers|chez|envers|auprès\s+d(?:e|u|es)|au\s+profit\s+d(?:e|u|es)|à\s+travers)"
-    r"\s+(?:la\s+|l['’]\s*|les\s+|le\s+)?|\bd['’]\s*)$", re.IGNORECASE)
-"""Words before a mention that make it a complement, never the subject of the verb after it."""
+_GENITIVE = re.compile(r"(?:\b(?:de|du|des)\s+(?:la\s+|l['’]\s*|les\s+)?|\bd['’]\s*)$", re.IGNORECASE)
+_LOCATIVE = re.compile(
+    r"\b(?:dans|sur|vers|chez|envers|auprès\s+d(?:e|u|es)|au\s+profit\s+d(?:e|u|es)|à\s+travers)"
+    r"\s+(?:la\s+|l['’]\s*|les\s+|le\s+)?$", re.IGNORECASE)
+"""Words before a mention that make it a complement, never the subject of the verb after it (a genitive
+one can still be the subject of a relative clause: `l'engagement de la société X, qui financera`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,6 +229,9 @@ class OrganizationsComponent:
             return False
         if tok.text[:1].isupper():
             return True
+        # a lower-case word the tagger calls an adjective may be a verb (`... des Habous financent`)
+        if tok.dep_ == "ROOT" or (tok.pos_ == "ADJ" and self.lex.verb_form.match(tok.lower_)):
+            return False
         return tok.is_alpha and tok.pos_ in _NAME_POS
 
     def _extend(self, doc: Doc, j: int, t: TriggerRule) -> int:
@@ -241,19 +248,22 @@ class OrganizationsComponent:
                 j += 1
                 end = j
                 continue
-            if low in _DE or (low in _A) or (low == "en") or (low == "pour" and t.allow_pour):
+            if low in _DE or (low in _A) or (low == "en") or (low == "pour" and t.allow_pour) \
+                    or (low == "contre" and t.allow_pour):
                 k = j + 1
-                if k < n and doc[k].lower_ in _DET and (low in _DE or low == "pour"):
+                if k < n and doc[k].lower_ in _DET and (low in _DE or low in ("pour", "contre")
+                                                         or (low == "à" and t.allow_comma)):
                     k += 1
                 if k >= n:
                     break
                 nxt = doc[k]
                 if low in _DE and t.proper_complement:  # `Conseil de la région de X`: X is a proper name
                     ok = nxt.text[:1].isupper() or nxt.lower_ in ("région", "province", "préfecture", "commune")
-                elif low in _DE or (low == "pour" and t.allow_pour):
+                elif low in _DE or (low in ("pour", "contre") and t.allow_pour):
                     ok = self._name_word(nxt)
                 else:  # à / au / aux / en: only before a common noun (`mise en valeur`, `soutien aux malades`)
                     ok = nxt.is_lower and nxt.pos_ == "NOUN" and not self._is_stop(nxt)
+                    ok = ok or (t.allow_comma and low in _A and nxt.is_title and nxt.is_alpha)  # `aux Eaux et Forêts`
                     if ok and low == "en":  # `mise en valeur agricole`, never `en finance les`
                         after = doc[k + 1] if k + 1 < n else None
                         ok = after is not None and (after.lower_ in _DE or (after.pos_ == "ADJ" and after.is_lower))
@@ -266,7 +276,7 @@ class OrganizationsComponent:
                 nxt = doc[j + 1]
                 after = doc[j + 3] if j + 3 < n and doc[j + 2].lower_ in _DET else doc[j + 2] if j + 2 < n else nxt
                 purpose = any(x.lower_ == "pour" for x in doc[end - 6 if end > 6 else 0:end])
-                if (nxt.lower_ in _DE and (t.allow_comma or after.is_lower)) \
+                if (nxt.lower_ in _DE and (t.allow_comma or after.is_lower)) or (nxt.lower_ in _A and t.allow_comma) \
                         or (nxt.pos_ == "ADJ" and nxt.is_lower and prev.pos_ == "ADJ") \
                         or (t.allow_comma and nxt.text[:1].isupper() and nxt.is_alpha) \
                         or (purpose and nxt.lower_ in _DET and after.is_lower and after.pos_ == "NOUN"):
@@ -584,7 +594,9 @@ class OrganizationsComponent:
             g = group_of[i]
             first, last = mentions[g[0]], mentions[g[-1]]
             if g[-1] not in after_cache:
-                subject = not _COMPLEMENT_PREP.search(text[max(0, first.start - 40):first.start])
+                before = text[max(0, first.start - 40):first.start]
+                subject = not _LOCATIVE.search(before) and (not _GENITIVE.search(before)
+                                                            or bool(_RELATIVE.match(text, last.end)))
                 nxt_m = mentions[g[-1] + 1].start if g[-1] + 1 < len(mentions) else n
                 found: list[CompiledRole] = []
                 if subject:

@@ -26,7 +26,7 @@ ROLES_FILE = "organizations/roles.jsonl"
 
 KNOWN_COLUMNS = ("id", "name", "kind")
 KNOWN_OPTIONAL = ("acronym", "variants", "default_role")
-_GRAMMAR_LABELS = {"STOP", "FOREIGN", "EQUIV", "MACRO", "ACRONYM", "NOT_ACRONYM"}
+_GRAMMAR_LABELS = {"STOP", "FOREIGN", "EQUIV", "MACRO", "ACRONYM", "NOT_ACRONYM", "VERB_FORM"}
 
 
 class TriggerRule(Rule):
@@ -92,6 +92,7 @@ class OrgLexicon:
     equiv: tuple[tuple[str, str], ...]
     acronym: re.Pattern[str]
     not_acronym: re.Pattern[str]
+    verb_form: re.Pattern[str]
     roles: tuple[CompiledRole, ...]
     macros: dict[str, str]
 
@@ -136,6 +137,8 @@ def lexicon(known: str = KNOWN_FILE, triggers: str = TRIGGERS_FILE, grammar: str
     acronym = _compile(grammar, "ACRONYM", r"^(?:" + "|".join(g.pattern for g in by["ACRONYM"]) + r")$", 0)
     not_acronym = _compile(grammar, "NOT_ACRONYM",
                            r"^(?:" + ("|".join(g.pattern for g in by["NOT_ACRONYM"]) or r"(?!x)x") + r")$")
+    verb_forms = "|".join(g.pattern for g in by["VERB_FORM"]) or r"(?!x)x"
+    verb_form = _compile(grammar, "VERB_FORM", r"^(?:" + verb_forms + r")$")
     equiv: list[tuple[str, str]] = []
     for g in by["EQUIV"]:
         left, sep, right = g.pattern.partition("=>")
@@ -152,4 +155,5 @@ def lexicon(known: str = KNOWN_FILE, triggers: str = TRIGGERS_FILE, grammar: str
             # whole words only: the cue ends on an apostrophe or before a non-word character
             pat = rf"(?<![\w'’])(?:{pat})(?:(?<=['’])|(?!\w))"
         compiled.append(CompiledRole(r, _compile(roles, r.id, pat)))
-    return OrgLexicon(_known(known), trig, stop, foreign, tuple(equiv), acronym, not_acronym, tuple(compiled), macros)
+    return OrgLexicon(_known(known), trig, stop, foreign, tuple(equiv), acronym, not_acronym, verb_form,
+                      tuple(compiled), macros)
