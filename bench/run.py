@@ -43,6 +43,8 @@ class PeakRSS:
 
         self.proc = psutil.Process(pid)
         self.peak = 0
+        self.cpu: dict[int, float] = {}
+        """pid -> last seen user+system CPU seconds, to tell whether the machine gave the workers its cores."""
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -57,6 +59,8 @@ class PeakRSS:
         for p in family:
             try:
                 total += p.memory_info().rss
+                t = p.cpu_times()
+                self.cpu[p.pid] = t.user + t.system
             except psutil.Error:
                 pass
         return total
@@ -127,7 +131,8 @@ def batch_run(folder: Path, workers: int, fast: bool = False) -> dict[str, float
             raise RuntimeError(f"batch run failed ({proc.returncode}): {err[-2000:]}")
         s = json.loads((Path(out) / "summary.json").read_text())
     return {"seconds": s["seconds"], "docs_per_s": s["docs_per_second"], "peak_rss_gb": rss.peak / 1e9,
-            "records": s["records"], "errors": s["errors"]}
+            "records": s["records"], "errors": s["errors"], "cpu_seconds": sum(rss.cpu.values()),
+            "cores_used": sum(rss.cpu.values()) / s["seconds"] if s["seconds"] else 0.0}
 
 
 def core_f1(dev: Path, fast: bool) -> float | None:
@@ -210,7 +215,8 @@ def table(res: dict[str, Any], workers: int) -> str:
         if key in res:
             r = res[key]
             rows.append((label, f"{r['docs_per_s']:.1f} docs/s" + (
-                f", {r['tokens_per_s']:.0f} tok/s" if "tokens_per_s" in r else ""), "", ""))
+                f", {r['tokens_per_s']:.0f} tok/s" if "tokens_per_s" in r else "") + (
+                f", {r['cores_used']:.2f} cores busy" if "cores_used" in r else ""), "", ""))
 
     def ratio(label: str, key: str, fmt: str, lower_is_better: bool = False) -> None:
         if res.get(key) is None:
