@@ -136,7 +136,7 @@ def make_organizations(nlp: Language, name: str, *, span_key: str = SPAN_KEY, kn
 
 
 def _is_acronym_like(s: str) -> bool:
-    """A variant matched on exact spelling: no lower-case letters after its first character."""
+    """A variant matched on exact spelling: one word with a capital after its first letter (INDH, KfW, UM6P)."""
     return len(s.split()) == 1 and any(c.isupper() for c in s[1:])
 
 
@@ -155,6 +155,7 @@ class OrganizationsComponent:
         for k in self.lex.known:
             self.known_by_key[k.id] = k
             forms = [k.name, *k.variants] + ([k.acronym] if k.acronym else [])
+            forms += [f.replace("'", "’") for f in forms if "'" in f]  # typographic apostrophes too
             lower = [f for f in forms if not _is_acronym_like(f)]
             orth = [f for f in forms if _is_acronym_like(f)]
             if lower:
