@@ -208,6 +208,8 @@ def stderr_progress(quiet: bool) -> Callable[[int, int], None] | None:
         if "bar" not in bar:
             bar["bar"] = tqdm(total=total, unit="doc", file=sys.stderr, dynamic_ncols=True, smoothing=0.1)
         b = bar["bar"]
+        if b.disable:  # closed: the estimate was short (it never is for well-formed inputs)
+            return
         if total != b.total:
             b.total = total
         b.update(done - b.n)

@@ -237,3 +237,20 @@ def test_batch_interrupted_run_leaves_old_records_and_resumes(tmp_path: Path, si
     lines = (out / "records.jsonl").read_text().splitlines()
     assert [json.loads(x)["id"] for x in lines] == [f"doc-{i:02d}" for i in range(60)]
     assert not list(out.glob(PARTIAL_GLOB))
+
+
+def test_batch_progress_bar_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    from extractor.batch import stderr_progress
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: False)
+    assert stderr_progress(False) is None
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    assert stderr_progress(True) is None
+    update = stderr_progress(False)
+    assert update is not None
+    for done in range(1, 4):
+        update(done, 3)
+    update(4, 4)  # a short estimate after the end is ignored, not an error
+    err = capsys.readouterr().err
+    assert "3/3" in err and "doc/s" in err
