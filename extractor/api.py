@@ -19,9 +19,12 @@ if TYPE_CHECKING:
 
 
 def extract(text: str, id: str | None = None, *, model: str = DEFAULT_MODEL, fast: bool = False,
-            source: str | None = None) -> Communique:
-    """One text into one validated record (the pipeline is built once per process)."""
-    nlp = load_pipeline(model, fast)
+            ner: bool = False, source: str | None = None) -> Communique:
+    """One text into one validated record (the pipeline is built once per process).
+
+    `ner=True` adds the model's statistical NER (LOC entities fill place gaps); slower.
+    """
+    nlp = load_pipeline(model, fast, ner)
     doc = nlp(text)
     rid = id or "doc"
     return build_record(doc, nlp, id=rid, source=source or rid)

@@ -13,6 +13,7 @@ from . import __version__
 from .patterns import patterns_sha256
 from .pipeline import model_name
 from .records import Communique
+from .text import doc_text
 
 
 @lru_cache(maxsize=1)
@@ -35,12 +36,12 @@ def build_record(doc: Doc, nlp: Language, *, id: str, source: str, encoding: str
     record = Communique(
         id=id,
         source=source,
-        text_sha256=text_sha256(doc.text),
+        text_sha256=text_sha256(doc_text(doc)),
         encoding=encoding,
         metadata=metadata or {},
         extractor={"version": __version__, "model": model_name(nlp), "patterns_sha256": _patterns_digest()},
         **fields,
     )
     if check:
-        record.check_offsets(doc.text)
+        record.check_offsets(doc_text(doc))
     return record

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 _APOS_HYPHEN = re.compile(r"[’'`\-‐–—]")
 _WS = re.compile(r"\s+")
@@ -20,3 +24,15 @@ def fold(s: str | None) -> str:
     s = "".join(c for c in s if not unicodedata.combining(c)).lower()
     s = _APOS_HYPHEN.sub(" ", s)
     return _WS.sub(" ", s).strip()
+
+
+_TEXT_KEY = "communique.text"
+
+
+def doc_text(doc: Doc) -> str:
+    """`doc.text`, computed once per Doc: spaCy rebuilds it from every token on each access."""
+    cached = doc.user_data.get(_TEXT_KEY)
+    if cached is None:
+        cached = doc.text
+        doc.user_data[_TEXT_KEY] = cached
+    return cached

@@ -202,3 +202,15 @@ def test_places_name_grammar_does_not_backtrack() -> None:
     start = time.perf_counter()
     g.find(text)
     assert time.perf_counter() - start < 0.5
+
+
+def test_places_model_loc_fills_gaps_only_with_ner() -> None:
+    """The statistical NER is opt-in: with it, an unknown town after `à` comes from the LOC entities."""
+    from extractor.pipeline import load_pipeline
+
+    text = "Les équipes se sont rendues à Tizgharine pour distribuer des couvertures."
+    with_ner = load_pipeline(ner=True)
+    assert "ner" in with_ner.pipe_names and "ner" not in load_pipeline().pipe_names
+    doc = with_ner(text)
+    assert [(s._.place.name, s._.place.rule) for s in doc.spans["places"]] == [("Tizgharine", "model.loc")]
+    assert [s._.place.name for s in load_pipeline()(text).spans["places"]] == []

@@ -32,7 +32,7 @@ from ..normalizers.allocations import (
     sentences,
     strip_span,
 )
-from ..text import fold
+from ..text import doc_text, fold
 from .amounts import amount_dict
 
 SPAN_KEY = "allocations"
@@ -130,7 +130,7 @@ def _orgs(doc: Doc) -> list[Ent]:
         s, e = span.start_char, span.end_char
         out.append(Ent(s, e, str(name), fold(name), kind=_str_or_none(_get(v, "kind")),
                        roles=frozenset(_str_list(_get(v, "roles"))), acronym=_get(v, "acronym"),
-                       text=doc.text[s:e]))
+                       text=doc_text(doc)[s:e]))
     # roles belong to the organisation, not to one mention: pool them over its mentions
     pooled: dict[str, frozenset[str]] = {}
     acronyms: dict[str, str] = {}
@@ -219,7 +219,7 @@ class AllocationsComponent:
 
     def link(self, doc: Doc) -> list[dict[str, Any]]:
         """The allocation records of a processed Doc, in amount order."""
-        text = doc.text
+        text = doc_text(doc)
         amounts = [(i, s, getattr(s._, "amount", None)) for i, s in enumerate(doc.spans.get(AMOUNTS_KEY, []))]
         amounts = [(i, s, a) for i, s, a in amounts if a is not None]
         if not amounts:
@@ -414,7 +414,7 @@ class _Context:
 
     def __init__(self, doc: Doc, c: AllocationCues, orgs: list[Ent], places: list[Ent], bens: list[Ent]) -> None:
         self.doc = doc
-        self.text = doc.text
+        self.text = doc_text(doc)
         self.cues = c
         self.orgs = orgs
         self.org_cue = {(o.start, o.end): self._org_cue(o) for o in orgs}

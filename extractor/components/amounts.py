@@ -8,6 +8,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..normalizers.amounts import AmountGrammar, AmountMatch, grammar
+from ..text import doc_text
 
 SPAN_KEY = "amounts"
 
@@ -37,7 +38,7 @@ class AmountsComponent:
 
     def __call__(self, doc: Doc) -> Doc:
         spans: list[Span] = []
-        for m in self.grammar.find_all(doc.text):
+        for m in self.grammar.find_all(doc_text(doc)):
             span = doc.char_span(m.start, m.end, alignment_mode="expand")
             if span is None:
                 continue

@@ -27,6 +27,7 @@ from spacy.vocab import Vocab
 
 from ..errors import PatternError
 from ..patterns import Rule, load_jsonl, resolve
+from ..text import doc_text
 
 SPAN_KEY = "beneficiaries"
 PATTERNS_FILE = "beneficiaries.jsonl"
@@ -241,7 +242,7 @@ class BeneficiariesComponent:
         seen: set[tuple[int, int, str]] = set()
         matches = lex.token_matches(doc) + list(lex.by_form(doc)) + list(lex.by_lemma(doc))
         sents = sentence_bounds(doc)
-        text = doc.text  # a join over all tokens in spaCy: read once
+        text = doc_text(doc)  # a join over all tokens in spaCy: read once
         for match_id, start, end in matches:
             rid = doc.vocab.strings[match_id]
             if (start, end, rid) in seen:

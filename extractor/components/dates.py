@@ -8,6 +8,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..normalizers.dates import DateGrammar, find_dates, grammar
+from ..text import doc_text
 
 SPAN_KEY = "dates"
 
@@ -49,7 +50,7 @@ class DatesComponent:
         blocked = [(s._.amount.start, s._.amount.end) for s in doc.spans.get(self.amounts_key, [])
                    if s._.amount is not None]
         spans: list[Span] = []
-        for m in find_dates(doc.text, default_year, blocked, self.grammar):
+        for m in find_dates(doc_text(doc), default_year, blocked, self.grammar):
             if self._counted(doc, m.start, m.end, m.granularity):
                 continue
             span = doc.char_span(m.start, m.end, alignment_mode="expand")

@@ -8,6 +8,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..normalizers.dates import DateGrammar, DatelineMatch, find_dateline, find_issue_line, grammar
+from ..text import doc_text
 
 MAX_TITLE_CHARS = 220
 
@@ -33,7 +34,7 @@ class HeaderComponent:
             Doc.set_extension(attr, default=None, force=True)
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = doc_text(doc)
         doc._.dateline = find_dateline(text, self.grammar, self.head_chars)
         doc._.issue_line = find_issue_line(text[: max(self.head_chars, 1500)], self.grammar)
         doc._.title = find_title(text, self.grammar)
@@ -45,7 +46,7 @@ class HeaderComponent:
         out: dict[str, Any] = {"title": title[0] if title else None, "dateline": None}
         if dl is not None:
             out["dateline"] = {"place": dl.place, "date": dl.date, "agency": dl.agency,
-                               "text": doc.text[dl.start : dl.end], "start": dl.start, "end": dl.end}
+                               "text": doc_text(doc)[dl.start : dl.end], "start": dl.start, "end": dl.end}
         return out
 
 

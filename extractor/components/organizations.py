@@ -38,7 +38,7 @@ from ..normalizers.organizations import (
     TriggerRule,
     lexicon,
 )
-from ..text import fold
+from ..text import doc_text, fold
 
 SPAN_KEY = "organizations"
 _DE = {"de", "du", "des", "d'", "d’"}
@@ -656,7 +656,7 @@ class OrganizationsComponent:
     # ------------------------------------------------------------------ main
     def __call__(self, doc: Doc) -> Doc:
         mentions = self._resolve(doc, self._candidates(doc))
-        text = doc.text  # built from the tokens on each access: read it once
+        text = doc_text(doc)  # built from the tokens on each access: read it once
         mentions = self._with_aliases(doc, text, mentions)
         glosses = self._glosses(text, mentions)
         orgs = self._link(text, mentions, glosses)

@@ -21,7 +21,7 @@ from spacy.tokens import Doc, Span
 from ..gazetteer import GAZETTEER_FILE, GazEntry, load_gazetteer, match_key, spellings_table, stop_names
 from ..normalizers.dates import grammar as date_grammar
 from ..normalizers.places import TRIGGERS_FILE, PlaceGrammar, grammar
-from ..text import fold
+from ..text import doc_text, fold
 
 SPAN_KEY = "places"
 ORG_SPAN_KEY = "organizations"
@@ -293,7 +293,7 @@ class PlacesComponent:
 
     # -- the component -------------------------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = doc_text(doc)
         orgs = [(s.start_char, s.end_char) for s in doc.spans[ORG_SPAN_KEY]] if ORG_SPAN_KEY in doc.spans else []
         starts = doc.to_array("IDX")
         org_ext = self._extents(doc, text, starts, self.grammar.org_heads)

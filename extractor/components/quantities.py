@@ -17,6 +17,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from ..normalizers.quantities import QUANTITIES_FILE, NumberMatch, QuantityGrammar, grammar
+from ..text import doc_text
 from .beneficiaries import after_name_word, sentence_bounds, sentence_of
 
 SPAN_KEY = "quantities"
@@ -64,7 +65,7 @@ class QuantitiesComponent:
         return doc
 
     def _spans(self, doc: Doc) -> list[Span | None]:
-        text = doc.text
+        text = doc_text(doc)
         g = self.grammar
         taken = [(s.start_char, s.end_char) for key in SKIP_SPAN_KEYS for s in doc.spans.get(key, [])]
         found: list[tuple[NumberMatch, QuantityMatch | None]] = []
