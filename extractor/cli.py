@@ -37,7 +37,8 @@ def build_parser() -> argparse.ArgumentParser:
                     help=f"files or folders (read recursively); default: {DEFAULT_INPUT}/")
     ex.add_argument("-o", "--output", default=None, help=f"output folder (default: {DEFAULT_OUTPUT}/)")
     ex.add_argument("--model", default=DEFAULT_MODEL, help="spaCy French pipeline package")
-    ex.add_argument("--fast", action="store_true", help="rule-only pipeline: no statistical model parts (about 2.5x faster, core F1 within 0.02)")
+    ex.add_argument("--fast", action="store_true",
+                    help="rule-only pipeline, no statistical model parts (about 2.5x faster, core F1 within 0.02)")
     ex.add_argument("--workers", type=int, default=None, help="worker processes (default: one per core)")
     ex.add_argument("--batch-size", type=int, default=16, help="documents per nlp.pipe batch")
     ex.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, help="larger files become errors")
