@@ -22,7 +22,7 @@ from extractor.scoring import FIELDS, Report
 ROOT = Path(__file__).resolve().parent.parent
 THRESHOLDS = Path(__file__).parent / "thresholds.json"
 REFERENCE = ROOT.parent / "shared" / "gold" / "score.py"
-GOLD_SETS = ("corpus", "../shared/gold/dev")
+GOLD_SETS = ("corpus", "corpus/web", "../shared/gold/dev")
 """Gold folders, named as in thresholds.json: paths from the project root."""
 
 
