@@ -151,3 +151,30 @@ def patterns_sha256(directory: Path | None = None) -> str:
             h.update(b"\0")
             h.update(p.read_bytes())
     return h.hexdigest()
+
+
+def by_label(rules: Iterable[R], labels: Iterable[str], source: str | Path,
+             required: dict[str, str] | None = None, regex_key: str | None = "pattern") -> dict[str, list[R]]:
+    """Rules grouped by label, each checked: a known label, its required key, a regex that compiles.
+
+    `required` maps a label to the key its rules must set (`{"CURRENCY": "currency"}`). Errors name
+    the file and the rule id, as every pattern error does.
+    """
+    import re
+
+    out: dict[str, list[R]] = {label: [] for label in labels}
+    for r in rules:
+        rid = getattr(r, "id", "?")
+        label = getattr(r, "label", None)
+        if label not in out:
+            raise PatternError(source, f"rule {rid!r}: unknown label {label!r}")
+        key = (required or {}).get(label)
+        if key and not getattr(r, key, None):
+            raise PatternError(source, f"rule {rid!r}: a {label} rule needs {key!r}")
+        if regex_key:
+            try:
+                re.compile(getattr(r, regex_key))
+            except re.error as e:
+                raise PatternError(source, f"rule {rid!r}: bad regex: {e}") from None
+        out[label].append(r)
+    return out

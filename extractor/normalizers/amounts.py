@@ -11,8 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..errors import PatternError
-from ..patterns import Rule, load_jsonl, resolve
+from ..patterns import Rule, by_label, load_jsonl, resolve
 from ..records import Qualifier
 from .numbers import DIGITS_PATTERN, parse_number
 
@@ -54,21 +53,8 @@ class AmountGrammar:
     """Compiled regexes for one amounts lexicon."""
 
     def __init__(self, rules: tuple[AmountRule, ...], source: str = AMOUNTS_FILE) -> None:
-        by: dict[str, list[AmountRule]] = {label: [] for label in _LABELS}
-        for r in rules:
-            if r.label not in _LABELS:
-                raise PatternError(source, f"rule {r.id!r}: unknown label {r.label!r}")
-            if r.label == "CURRENCY" and not r.currency:
-                raise PatternError(source, f"rule {r.id!r}: a CURRENCY rule needs 'currency'")
-            if r.label in ("QUALIFIER", "QUALIFIER_AFTER") and not r.qualifier:
-                raise PatternError(source, f"rule {r.id!r}: a qualifier rule needs 'qualifier'")
-            if r.label == "RANGE" and not r.conjunction:
-                raise PatternError(source, f"rule {r.id!r}: a RANGE rule needs 'conjunction'")
-            try:
-                re.compile(r.pattern)
-            except re.error as e:
-                raise PatternError(source, f"rule {r.id!r}: bad regex: {e}") from None
-            by[r.label].append(r)
+        by = by_label(rules, _LABELS, source, required={"CURRENCY": "currency", "QUALIFIER": "qualifier",
+                                                       "QUALIFIER_AFTER": "qualifier", "RANGE": "conjunction"})
         self.by = by
         words = "|".join(r.pattern for r in by["NUMBER_WORD"]) or r"(?!x)x"
         word = rf"(?:{words})"

@@ -11,8 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..errors import PatternError
-from ..patterns import Rule, load_jsonl, resolve
+from ..patterns import Rule, by_label, load_jsonl, resolve
 
 DATES_FILE = "dates.jsonl"
 _LABELS = {"MONTH", "WEEKDAY", "AGENCY", "YEAR_BLOCKER", "TITLE_LABEL", "LETTERHEAD", "WEB_PREFIX"}
@@ -53,17 +52,7 @@ class DateGrammar:
     """Compiled date regexes for one lexicon."""
 
     def __init__(self, rules: tuple[DateRule, ...], source: str = DATES_FILE) -> None:
-        by: dict[str, list[DateRule]] = {k: [] for k in _LABELS}
-        for r in rules:
-            if r.label not in _LABELS:
-                raise PatternError(source, f"rule {r.id!r}: unknown label {r.label!r}")
-            if r.label == "MONTH" and not r.month:
-                raise PatternError(source, f"rule {r.id!r}: a MONTH rule needs 'month'")
-            try:
-                re.compile(r.pattern)
-            except re.error as e:
-                raise PatternError(source, f"rule {r.id!r}: bad regex: {e}") from None
-            by[r.label].append(r)
+        by = by_label(rules, _LABELS, source, required={"MONTH": "month"})
         self.by = by
         self.months = [(re.compile(rf"(?:{r.pattern})$", re.I), r.month or 0) for r in by["MONTH"]]
         month = "|".join(f"(?:{r.pattern})" for r in by["MONTH"])

@@ -10,8 +10,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..errors import PatternError
-from ..patterns import Rule, load_jsonl, resolve
+from ..patterns import Rule, by_label, load_jsonl, resolve
 from .numbers import DIGITS_PATTERN, parse_number
 
 QUANTITIES_FILE = "quantities.jsonl"
@@ -47,17 +46,7 @@ class QuantityGrammar:
     """Compiled regexes for one quantities lexicon."""
 
     def __init__(self, rules: tuple[QuantityRule, ...], source: str = QUANTITIES_FILE) -> None:
-        by: dict[str, list[QuantityRule]] = {label: [] for label in _LABELS}
-        for r in rules:
-            if r.label not in _LABELS:
-                raise PatternError(source, f"rule {r.id!r}: unknown label {r.label!r}")
-            if r.label == "SCALE" and not r.scale:
-                raise PatternError(source, f"rule {r.id!r}: a SCALE rule needs 'scale'")
-            try:
-                re.compile(r.pattern)
-            except re.error as e:
-                raise PatternError(source, f"rule {r.id!r}: bad regex: {e}") from None
-            by[r.label].append(r)
+        by = by_label(rules, _LABELS, source, required={"SCALE": "scale"})
         self.by = by
         word = rf"(?:{_alt([r.pattern for r in by['NUMBER_WORD']])})"
         words = rf"(?<![\w-]){word}(?:(?:{_WS}+|-)(?:et(?:{_WS}+|-))?{word})*(?![\w-])"
