@@ -330,3 +330,30 @@ def test_organizations_span_extension_carries_canonical_name(nlp: Any) -> None:
     assert {s._.org.name for s in spans} == {"Initiative nationale pour le développement humain"}
     assert spans[0]._.org.kind == "programme" and "funder" in spans[0]._.org.roles
     assert "issuer" in spans[1]._.org.roles
+
+
+@pytest.mark.parametrize("text,name,role", [
+    ("Un accord de 3.250.000 DH a été paraphé avec l'Agence du Nord pour la voirie.", "Agence du Nord", "partner"),
+    ("Le centre est financé à parts égales par le Conseil provincial de Tiznit et l'Entraide nationale.",
+     "Entraide nationale", "partner"),
+    ("Le Conseil provincial de Midelt a, quant à lui, débloqué 900.000 DH pour les fourrages.",
+     "Conseil provincial de Midelt", "funder"),
+    ("La Fondation Amane a lancé son programme de soutien scolaire, doté d'un budget de 4 MDH.",
+     "Fondation Amane", "funder"),
+    ("Le Conseil de la région de l'Oriental a voté un budget d'équipement de 600 MDH pour 2025.",
+     "Conseil de la région de l'Oriental", "funder"),
+], ids=["agreement-sum-with-dots", "equal-shares", "aside-after-auxiliary", "launched-with-budget",
+        "voted-budget"])
+def test_organizations_financing_cues(nlp: Any, text: str, name: str, role: str) -> None:
+    o = find(orgs_of(nlp, text), name)
+    assert o is not None
+    assert role in o["roles"]
+
+
+@pytest.mark.parametrize("text,name,role", [
+    ("La Fondation Amane a lancé un atelier de couture pour les jeunes filles.", "Fondation Amane", "funder"),
+    ("Le centre, financé par l'INDH, a été inauguré par la Fondation Amane.", "Fondation Amane", "partner"),
+], ids=["launch-without-sum", "plain-financing-is-no-partnership"])
+def test_organizations_financing_cues_do_not_overreach(nlp: Any, text: str, name: str, role: str) -> None:
+    o = find(orgs_of(nlp, text), name)
+    assert o is None or role not in o["roles"]
