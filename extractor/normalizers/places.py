@@ -18,7 +18,7 @@ from ..records import PlaceType
 
 TRIGGERS_FILE = "places/triggers.jsonl"
 LABELS = {"NAME_WORD", "NAME_JOINER", "LIST_SEP", "LIST_ASIDE", "TRIGGER", "POST_TRIGGER", "ACTOR_BEFORE",
-          "ACTOR_SUBJECT", "LOCATIVE", "ORG_HEAD", "FACILITY_HEAD", "NAME_STOP"}
+          "ACTOR_SUBJECT", "LOCATIVE", "ORG_HEAD", "FACILITY_HEAD", "NAME_STOP", "TABLE_COLUMN"}
 _SINGLE = {"NAME_WORD", "NAME_JOINER", "LIST_SEP", "NAME_STOP"}
 MAX_NAME_WORDS = 6
 _QUOTE_CLOSE = re.compile(r"^\s*[»\"”]")
@@ -56,7 +56,7 @@ class PlaceGrammar:
         for r in rules:
             if r.label not in LABELS:
                 raise PatternError(source, f"rule {r.id!r}: unknown label {r.label!r}")
-            if r.label in ("TRIGGER", "POST_TRIGGER", "LOCATIVE") and r.type is None:
+            if r.label in ("TRIGGER", "POST_TRIGGER", "LOCATIVE", "TABLE_COLUMN") and r.type is None:
                 raise PatternError(source, f"rule {r.id!r}: a {r.label} rule needs 'type'")
             try:
                 re.compile(r.pattern)
@@ -79,6 +79,7 @@ class PlaceGrammar:
         self.triggers = [(r, re.compile(rf"(?:{r.pattern})(?={self.name})", re.IGNORECASE))
                          for r in by["TRIGGER"]]
         self.posts = [(r, re.compile(r.pattern, re.IGNORECASE)) for r in by["POST_TRIGGER"]]
+        self.columns = [(r, re.compile(r.pattern, re.IGNORECASE)) for r in by["TABLE_COLUMN"]]
         self.org_heads = _union(by["ORG_HEAD"])
         self.facility_heads = _union(by["FACILITY_HEAD"])
         self.stop_words = frozenset(by["NAME_STOP"][0].pattern.lower().split("|"))
@@ -125,7 +126,43 @@ class PlaceGrammar:
                                          rule.id, rule.weak))
                     pos = nxt.end()
         out.extend(self._post(text))
+        out.extend(self._table(text))
         return _disjoint(out)
+
+    def _table(self, text: str) -> list[Candidate]:
+        """Names in a `|` table column whose header says what they are (`Projet | Commune | Coût`).
+
+        A header cell matching a TABLE_COLUMN rule types every name cell under it, down to the
+        first line that is no row of the same table (fewer cells, or no `|`).
+        """
+        if "|" not in text or not self.columns:
+            return []
+        out: list[Candidate] = []
+        typed: dict[int, PlaceRule] = {}
+        width = 0
+        pos = 0
+        for line in text.split("\n"):
+            start, pos = pos, pos + len(line) + 1
+            if "|" not in line:
+                typed = {}
+                continue
+            cells = _cells(line, start)
+            if typed and len(cells) == width:
+                for i, rule in typed.items():
+                    c_start, c_end = cells[i]
+                    if text[c_start:c_end].strip("-: ") == "":
+                        continue  # a separator row (`---|---`)
+                    nm = self.name_re.fullmatch(text, c_start, c_end)
+                    if nm is not None:
+                        out.append(Candidate(nm.group(0), c_start, c_end, str(rule.type), rule.id))
+                continue
+            typed = {}
+            for i, (c_start, c_end) in enumerate(cells):
+                rule = next((r for r, rx in self.columns if rx.fullmatch(text, c_start, c_end)), None)
+                if rule is not None:
+                    typed[i] = rule
+            width = len(cells)
+        return out
 
     def _post(self, text: str) -> list[Candidate]:
         """Names typed by what follows them (`À Tisa et à Tala, deux douars de ...`)."""
@@ -140,6 +177,17 @@ class PlaceGrammar:
                 for nm in self.name_re.finditer(lm.group("names")):
                     out.append(Candidate(nm.group(0), base + nm.start(), base + nm.end(), str(rule.type), rule.id))
         return out
+
+
+def _cells(line: str, start: int) -> list[tuple[int, int]]:
+    """The (start, end) offsets of each `|`-separated cell of a line, surrounding blanks left out."""
+    out = []
+    pos = start
+    for raw in line.split("|"):
+        lead = len(raw) - len(raw.lstrip())
+        out.append((pos + lead, pos + len(raw.rstrip())) if raw.strip() else (pos, pos))
+        pos += len(raw) + 1
+    return out
 
 
 def _union(rules: list[PlaceRule]) -> re.Pattern[str]:
