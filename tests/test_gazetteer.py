@@ -46,6 +46,14 @@ def test_gazetteer_provinces_typed(name: str, province: bool) -> None:
     assert ("province" in types) is province
 
 
+@pytest.mark.parametrize("name,types", [
+    ("Tamesloht", {"commune"}), ("Bab Berred", {"commune"}), ("Grand Agadir", {"other"}),
+    ("Aïn El Aouda", {"city"}), ("Agadir", {"city"}),
+])
+def test_gazetteer_curated_communes_and_areas_typed(name: str, types: set[str]) -> None:
+    assert {e.type for e in load_gazetteer().get(match_key(name), ())} == types
+
+
 @pytest.mark.parametrize("written,canonical", [
     ("Bejaad", "Bejaâd"), ("BÉNI MELLAL", "Béni Mellal"), ("Laayoune", "Laâyoune"), ("Al Hoceima", "Al Hoceïma"),
     ("El Hajeb", "El Hajeb"), ("Ouled Teima", "Ouled Teima"), ("Tangier", "Tanger"), ("Fkih Ben Salah", "Fquih Ben Salah"),

@@ -66,6 +66,18 @@ POSITIVE = [
      {("Taza", "city"), ("Guercif", "city")}),
     ("same-name-two-types", "Dans la province de Settat, un centre a ouvert dans la ville de Settat.",
      {("Settat", "province"), ("Settat", "city")}),
+    ("table-commune-column", "Action | Commune | Montant (DH)\nPuits pastoral | Tiddas | 250 000\n"
+     "Salle de sport | Khémisset | 900 000\n\nLe reste suit.",
+     {("Tiddas", "commune"), ("Khémisset", "commune")}),
+    ("table-douar-column-markdown", "| N° | Douar concerné | Foyers |\n|---|---|---|\n| 1 | Ait Bouzid | 40 |\n"
+     "| 2 | Tagadirt | 25 |", {("Ait Bouzid", "douar"), ("Tagadirt", "douar")}),
+    ("rural-centres-list", "Les centres ruraux d'Imzouren et de Tizi Ouzli seront raccordés au réseau.",
+     {("Imzouren", "city"), ("Tizi Ouzli", "other")}),
+    ("named-zone", "Des kits ont été livrés aux éleveurs de la zone de Tafrata.", {("Tafrata", "other")}),
+    ("districts-with-adjective", "Les quartiers périphériques d'Ouled Oujih et les quartiers défavorisés d'Azrou.",
+     {("Ouled Oujih", "district"), ("Azrou", "city")}),
+    ("metropolitan-area", "Le réseau d'eau du Grand Casablanca sera renforcé.", {("Grand Casablanca", "other")}),
+    ("curated-rural-commune", "Une école a été rénovée à Tameslouht.", {("Tameslouht", "commune")}),
 ]
 
 
@@ -93,6 +105,9 @@ NEGATIVE = [
     ("acronyms-are-no-loc", "Le FIDA et l'ANDZOA cofinancent ce projet."),
     ("street-names", "Le bureau se trouve rue de Fès, près du boulevard de Safi."),
     ("first-names", "M. Maurice Alaoui et Dominique ont pris la parole."),
+    ("table-other-column", "Projet | Porteur | Coût\nAtelier de couture | Tawjih Amal | 80 000"),
+    ("table-column-lowercase-cells", "Activité | Commune | Coût\nformation | à définir | 20 000"),
+    ("zone-lowercase", "Les zones de montagne et la zone d'ombre du projet restent à couvrir."),
 ]
 
 
