@@ -77,6 +77,12 @@ POSITIVE = [
     ("districts-with-adjective", "Les quartiers périphériques d'Ouled Oujih et les quartiers défavorisés d'Azrou.",
      {("Ouled Oujih", "district"), ("Azrou", "city")}),
     ("metropolitan-area", "Le réseau d'eau du Grand Casablanca sera renforcé.", {("Grand Casablanca", "other")}),
+    ("localities-list", "L'opération cible les localités de Tinzouline et d'Ouled Yahya.",
+     {("Tinzouline", "other"), ("Ouled Yahya", "other")}),
+    ("villages-known-town-keeps-type", "Les villages de Tafza et d'Azrou seront désenclavés.",
+     {("Tafza", "other"), ("Azrou", "city")}),
+    ("commune-without-de", "Un dispensaire ouvrira dans la commune Ait Ikkou et les communes Tiddas et Mrija.",
+     {("Ait Ikkou", "commune"), ("Tiddas", "commune"), ("Mrija", "commune")}),
     ("curated-rural-commune", "Une école a été rénovée à Tameslouht.", {("Tameslouht", "commune")}),
 ]
 
@@ -107,6 +113,7 @@ NEGATIVE = [
     ("first-names", "M. Maurice Alaoui et Dominique ont pris la parole."),
     ("table-other-column", "Projet | Porteur | Coût\nAtelier de couture | Tawjih Amal | 80 000"),
     ("table-column-lowercase-cells", "Activité | Commune | Coût\nformation | à définir | 20 000"),
+    ("org-sos-villages", "Le partenariat avec SOS Villages d'Enfants a été renouvelé."),
     ("zone-lowercase", "Les zones de montagne et la zone d'ombre du projet restent à couvrir."),
 ]
 
