@@ -203,3 +203,20 @@ def test_allocations_unknown_label_fails_loudly() -> None:
     no_type = AllocationRule(id="y", label="GENERIC_PLACE", pattern="la province")
     with pytest.raises(PatternError):
         AllocationCues((no_type,))
+
+
+@pytest.mark.parametrize("text", [
+    "La Fondation Atlas et l'Agence Oasis apportent ensemble 4 MDH à la maison des jeunes.",
+    "La Fondation Atlas (1 MDH), l'Agence Oasis (3 MDH) apportent 4 MDH à la maison des jeunes.",
+], ids=["joined-by-et", "bracketed-shares"])
+def test_allocations_first_co_contributor_pays(nlp, text: str) -> None:
+    out = _link(nlp, text, orgs=[("Fondation Atlas", ATLAS), ("Agence Oasis", OASIS)])
+    a = next(a for a in out if a["amount"]["value"] == 4e6)
+    assert a["funder"] == "Fondation Atlas"
+    assert a["partners"] == ["Agence Oasis"]
+
+
+def test_allocations_separate_clauses_keep_the_nearest_payer(nlp) -> None:
+    text = "La Fondation Atlas a ouvert le centre ; l'Agence Oasis y consacre 4 MDH."
+    out = _link(nlp, text, orgs=[("Fondation Atlas", ATLAS), ("Agence Oasis", OASIS)])
+    assert out[0]["funder"] == "Agence Oasis"

@@ -357,3 +357,29 @@ def test_organizations_financing_cues(nlp: Any, text: str, name: str, role: str)
 def test_organizations_financing_cues_do_not_overreach(nlp: Any, text: str, name: str, role: str) -> None:
     o = find(orgs_of(nlp, text), name)
     assert o is None or role not in o["roles"]
+
+
+def test_organizations_bracketed_partners_who_contribute_pay(nlp: Any) -> None:
+    text = ("Les partenaires (Conseil provincial de Midelt, Entraide nationale, associations locales) "
+            "apportent 1.200.000 DH.")
+    orgs = orgs_of(nlp, text)
+    for name in ("Conseil provincial de Midelt", "Entraide nationale"):
+        o = find(orgs, name)
+        assert o is not None and {"partner", "funder"} <= set(o["roles"])
+
+
+def test_organizations_bracketed_partners_without_sum_are_no_funders(nlp: Any) -> None:
+    o = find(orgs_of(nlp, "Les partenaires (Entraide nationale, associations locales) assurent le suivi."),
+             "Entraide nationale")
+    assert o is not None and o["roles"] == ["partner"]
+
+
+def test_organizations_name_ends_before_an_operation_after_pour(nlp: Any) -> None:
+    orgs = orgs_of(nlp, "Une convention est signée avec l'Agence de l'Atlas pour l'aménagement de la piste.")
+    assert [o["name"] for o in orgs] == ["Agence de l'Atlas"]
+
+
+def test_organizations_default_role_reaches_every_mention(nlp: Any) -> None:
+    doc = nlp("L'INDH a été évoquée lors de la réunion du comité.")
+    spans = [s for s in doc.spans["organizations"] if s.text == "INDH"]
+    assert spans and "funder" in spans[0]._.org.roles

@@ -320,7 +320,11 @@ class AllocationsComponent:
         left = [o for o in in_unit if seg_start <= o.start and o.end <= a.start and ctx.can_fund(o, unit)]
         payers = [o for o in left if ctx.cue_of(o) == "payer"]
         if payers or left:
-            self._set_funder(d, (payers or left)[-1], "funder.clause")
+            pick = (payers or left)[-1]
+            k = left.index(pick)
+            while k > 0 and c.joint(text[left[k - 1].end:left[k].start]):
+                k -= 1  # `X, Y et Z apportent N`: the first contributor named pays, the others are partners
+            self._set_funder(d, left[k], "funder.clause" if left[k] is pick else "funder.clause_first")
             return
         # 3. subject or agent of the verb that governs the sum (dependency parse)
         o, giving = ctx.governing_org(a)

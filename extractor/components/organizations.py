@@ -261,7 +261,9 @@ class OrganizationsComponent:
                 if low in _DE and t.proper_complement:  # `Conseil de la région de X`: X is a proper name
                     ok = nxt.text[:1].isupper() or nxt.lower_ in ("région", "province", "préfecture", "commune")
                 elif low in _DE or (low in ("pour", "contre") and t.allow_pour):
-                    ok = self._name_word(nxt)
+                    # `Agence de l'Oriental pour l'équipement du centre`: an operation noun after
+                    # `pour` says what the money is for, not whom the name designates
+                    ok = self._name_word(nxt) and not (low == "pour" and self.lex.purpose.match(nxt.lower_))
                 else:  # à / au / aux / en: only before a common noun (`mise en valeur`, `soutien aux malades`)
                     ok = nxt.is_lower and nxt.pos_ == "NOUN" and not self._is_stop(nxt)
                     ok = ok or (t.allow_comma and low in _A and nxt.is_title and nxt.is_alpha)  # `aux Eaux et Forêts`
@@ -574,6 +576,11 @@ class OrganizationsComponent:
                     continue
                 if r.scope == "adjacent":
                     targets = [i] if self.adjacent_gap.fullmatch(gap) else []
+                elif r.scope == "bracket":  # `les partenaires (X, Y, associations locales)`
+                    close = text.find(")", cm.end())
+                    limit = close if close >= 0 else n
+                    targets = [x for x in range(i, len(mentions)) if mentions[x].end <= limit] \
+                        if gap.strip() in ("(", "") else []
                 elif r.scope == "sentence":
                     stop = _SENTENCE_END.search(text, cm.end())
                     limit = stop.start() if stop else n
@@ -676,6 +683,7 @@ class OrganizationsComponent:
         records: list[dict[str, Any]] = []
         for idx, o in enumerate(final):
             roles: dict[str, None] = {}
+            default = o.known.default_role if o.known is not None else None
             if o.known is not None and o.known.default_role:
                 roles[o.known.default_role] = None
             for m in sorted(o.mentions, key=lambda m: m.start):
@@ -687,7 +695,9 @@ class OrganizationsComponent:
                 span = doc.char_span(m.start, m.end, alignment_mode="expand")
                 if span is None:
                     continue
-                span._.org = OrgMention(o.name, o.acronym, o.kind, tuple(m.roles), m.rule, idx)
+                # a role the body has by its function (known.csv default_role) holds at every mention
+                own = (*m.roles, *(r for r in roles if r == default and r not in m.roles))
+                span._.org = OrgMention(o.name, o.acronym, o.kind, tuple(own), m.rule, idx)
                 spans.append(span)
                 mentions_out.append({"text": text[m.start:m.end], "start": m.start, "end": m.end})
             records.append({"name": o.name, "acronym": o.acronym, "kind": o.kind, "roles": role_list,

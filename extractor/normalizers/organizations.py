@@ -26,7 +26,7 @@ ROLES_FILE = "organizations/roles.jsonl"
 
 KNOWN_COLUMNS = ("id", "name", "kind")
 KNOWN_OPTIONAL = ("acronym", "variants", "default_role")
-_GRAMMAR_LABELS = {"STOP", "FOREIGN", "EQUIV", "MACRO", "ACRONYM", "NOT_ACRONYM", "VERB_FORM"}
+_GRAMMAR_LABELS = {"STOP", "FOREIGN", "EQUIV", "MACRO", "ACRONYM", "NOT_ACRONYM", "VERB_FORM", "PURPOSE"}
 
 
 class TriggerRule(Rule):
@@ -57,7 +57,7 @@ class RoleRule(Rule):
     label: Role  # type: ignore[assignment]
     pattern: str
     side: Literal["before", "after"]
-    scope: Literal["adjacent", "list", "sentence", "amount"]
+    scope: Literal["adjacent", "list", "sentence", "amount", "bracket"]
     kinds: list[OrgKind] | None = None
     territories: bool = True
     needs_amount: bool = False
@@ -95,6 +95,8 @@ class OrgLexicon:
     verb_form: re.Pattern[str]
     roles: tuple[CompiledRole, ...]
     macros: dict[str, str]
+    purpose: re.Pattern[str] = re.compile(r"(?!x)x")
+    """Nouns of a concrete operation: after `pour` they say what money is for, so the name ends."""
 
 
 def _known(path: str) -> tuple[KnownOrg, ...]:
@@ -139,6 +141,8 @@ def lexicon(known: str = KNOWN_FILE, triggers: str = TRIGGERS_FILE, grammar: str
                            r"^(?:" + ("|".join(g.pattern for g in by["NOT_ACRONYM"]) or r"(?!x)x") + r")$")
     verb_forms = "|".join(g.pattern for g in by["VERB_FORM"]) or r"(?!x)x"
     verb_form = _compile(grammar, "VERB_FORM", r"^(?:" + verb_forms + r")$")
+    purposes = "|".join(g.pattern for g in by["PURPOSE"]) or r"(?!x)x"
+    purpose = _compile(grammar, "PURPOSE", r"^(?:" + purposes + r")$")
     equiv: list[tuple[str, str]] = []
     for g in by["EQUIV"]:
         left, sep, right = g.pattern.partition("=>")
@@ -156,4 +160,4 @@ def lexicon(known: str = KNOWN_FILE, triggers: str = TRIGGERS_FILE, grammar: str
             pat = rf"(?<![\w'’])(?:{pat})(?:(?<=['’])|(?!\w))"
         compiled.append(CompiledRole(r, _compile(roles, r.id, pat)))
     return OrgLexicon(_known(known), trig, stop, foreign, tuple(equiv), acronym, not_acronym, verb_form,
-                      tuple(compiled), macros)
+                      tuple(compiled), macros, purpose)
