@@ -83,6 +83,11 @@ POSITIVE = [
      {("Tafza", "other"), ("Azrou", "city")}),
     ("commune-without-de", "Un dispensaire ouvrira dans la commune Ait Ikkou et les communes Tiddas et Mrija.",
      {("Ait Ikkou", "commune"), ("Tiddas", "commune"), ("Mrija", "commune")}),
+    ("prefecture-of-arrondissements", "Le centre sert la préfecture d'arrondissements de Sidi Bernoussi.",
+     {("Sidi Bernoussi", "prefecture")}),
+    ("arrondissement-bare", "Des terrains de proximité ont été livrés à Hay Hassani.", {("Hay Hassani", "district")}),
+    ("province-spelling-variant", "La province d'Ouazzane et la province de Tinerhir sont concernées.",
+     {("Ouazzane", "province"), ("Tinerhir", "province")}),
     ("curated-rural-commune", "Une école a été rénovée à Tameslouht.", {("Tameslouht", "commune")}),
 ]
 
