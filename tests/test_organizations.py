@@ -383,3 +383,22 @@ def test_organizations_default_role_reaches_every_mention(nlp: Any) -> None:
     doc = nlp("L'INDH a été évoquée lors de la réunion du comité.")
     spans = [s for s in doc.spans["organizations"] if s.text == "INDH"]
     assert spans and "funder" in spans[0]._.org.roles
+
+
+def test_organizations_national_programme_that_pays_is_an_organisation(nlp: Any) -> None:
+    text = ("Le Programme national de réhabilitation des oasis (PNRO) est piloté par le ministère. "
+            "Cette année, le PNRO mobilisera 300 MDH.")
+    o = find(orgs_of(nlp, text), "Programme national de réhabilitation des oasis")
+    assert o is not None and o["kind"] == "programme" and "funder" in o["roles"]
+    assert len(o["mentions"]) >= 2
+
+
+def test_organizations_national_programme_without_role_is_none(nlp: Any) -> None:
+    orgs = orgs_of(nlp, "Le projet s'inscrit dans le Programme national des routes rurales.")
+    assert find(orgs, "Programme national des routes rurales") is None
+
+
+def test_organizations_support_by_a_loan_pays(nlp: Any) -> None:
+    o = find(orgs_of(nlp, "La Banque islamique de développement soutient, de son côté, le volet urbain "
+                          "par un prêt de 80 millions de dollars."), "Banque islamique de développement")
+    assert o is not None and "funder" in o["roles"]

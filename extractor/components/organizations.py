@@ -118,6 +118,7 @@ class _Org:
     known: KnownOrg | None = None
     acronym: str | None = None
     actor_only: bool = False
+    role_gated: bool = False
     folds: set[str] = field(default_factory=set)
     mentions: list[_Mention] = field(default_factory=list)
 
@@ -446,7 +447,8 @@ class OrganizationsComponent:
                     if kind != "association" and self.lex.foreign.search(mtext.lower()):
                         kind = "international"
                     orgs.append(_Org(key, mtext[:1].upper() + mtext[1:], kind, m.rule,
-                                     actor_only=bool(t and t.actor_only), folds={f}))
+                                     actor_only=bool(t and t.actor_only), folds={f},
+                                     role_gated=bool(t and t.role_gated)))
             o = orgs[idx]
             if m.defines and o.acronym is None:
                 o.acronym = m.defines
@@ -673,6 +675,8 @@ class OrganizationsComponent:
         self._roles(doc, text, [m for o in orgs for m in o.mentions], kinds, territories)
         final: list[_Org] = []
         for o in orgs:
+            if o.role_gated and not any(m.roles for m in o.mentions):
+                continue
             if o.actor_only:
                 o.mentions = [m for m in o.mentions if m.roles]
                 if not o.mentions:

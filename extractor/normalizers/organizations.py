@@ -36,6 +36,7 @@ class TriggerRule(Rule):
     pattern: list[dict[str, Any]]  # type: ignore[assignment]
     require_name: bool = False
     actor_only: bool = False
+    role_gated: bool = False
     branch: bool = False
     descriptor: bool = False
     allow_pour: bool = False
