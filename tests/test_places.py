@@ -88,6 +88,8 @@ POSITIVE = [
     ("arrondissement-bare", "Des terrains de proximité ont été livrés à Hay Hassani.", {("Hay Hassani", "district")}),
     ("province-spelling-variant", "La province d'Ouazzane et la province de Tinerhir sont concernées.",
      {("Ouazzane", "province"), ("Tinerhir", "province")}),
+    ("label-lines", "Fiche projet\nCommune : Ait Youssef Ou Ali\nDouar : Ajdir\nCoût : 2 MDH",
+     {("Ait Youssef Ou Ali", "commune"), ("Ajdir", "douar")}),
     ("curated-rural-commune", "Une école a été rénovée à Tameslouht.", {("Tameslouht", "commune")}),
 ]
 
@@ -119,6 +121,7 @@ NEGATIVE = [
     ("table-other-column", "Projet | Porteur | Coût\nAtelier de couture | Tawjih Amal | 80 000"),
     ("table-column-lowercase-cells", "Activité | Commune | Coût\nformation | à définir | 20 000"),
     ("org-sos-villages", "Le partenariat avec SOS Villages d'Enfants a été renouvelé."),
+    ("trigger-stops-at-line-break", "Accueil > Société > Régions\nMis à jour le 2 mars\nPar Ali B."),
     ("zone-lowercase", "Les zones de montagne et la zone d'ombre du projet restent à couvrir."),
 ]
 

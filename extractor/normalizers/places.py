@@ -106,8 +106,8 @@ class PlaceGrammar:
             actor = rule.type in ("province", "prefecture", "region", "commune")
             for m in rx.finditer(text):
                 nm = self._name_at(text, m.end())
-                if nm is None:
-                    continue
+                if nm is None or "\n" in text[m.start() : m.end()]:
+                    continue  # a trigger never runs across a line break (`Régions\nMis à jour`)
                 if actor and self.actor_before.search(text[max(0, m.start() - 40) : m.start()]):
                     out.append(Candidate(nm.group(0), m.start(), nm.end(), str(rule.type), rule.id, actor=True))
                     continue
