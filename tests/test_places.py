@@ -90,6 +90,9 @@ POSITIVE = [
      {("Ouazzane", "province"), ("Tinerhir", "province")}),
     ("label-lines", "Fiche projet\nCommune : Ait Youssef Ou Ali\nDouar : Ajdir\nCoût : 2 MDH",
      {("Ait Youssef Ou Ali", "commune"), ("Ajdir", "douar")}),
+    ("subject-of-place-verb", "Par ailleurs, la commune de Tiddas a bénéficié d'une nouvelle piste.",
+     {("Tiddas", "commune")}),
+    ("subject-counts", "La province d'Ifrane compte dix communes.", {("Ifrane", "province")}),
     ("curated-rural-commune", "Une école a été rénovée à Tameslouht.", {("Tameslouht", "commune")}),
 ]
 
@@ -122,6 +125,7 @@ NEGATIVE = [
     ("table-column-lowercase-cells", "Activité | Commune | Coût\nformation | à définir | 20 000"),
     ("org-sos-villages", "Le partenariat avec SOS Villages d'Enfants a été renouvelé."),
     ("trigger-stops-at-line-break", "Accueil > Société > Régions\nMis à jour le 2 mars\nPar Ali B."),
+    ("actor-signs", "La commune de Tiddas a signé la convention."),
     ("zone-lowercase", "Les zones de montagne et la zone d'ombre du projet restent à couvrir."),
 ]
 

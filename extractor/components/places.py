@@ -127,7 +127,7 @@ class PlacesComponent:
         for c in self.grammar.find(text):
             if c.subject:
                 i = int(starts.searchsorted(c.end))
-                if i < len(doc) and doc[i].pos_ in _END_VERBS:
+                if i < len(doc) and doc[i].pos_ in _END_VERBS and not self._undergoes(doc, i):
                     actors.append((c.start, c.end))  # `La Province de X a mis sur pied ...`
                     continue
             if c.actor:
@@ -152,6 +152,20 @@ class PlacesComponent:
                 entry = self._entry(c.text, (t,))
             out.append(self._mention(text, c.start, c.end, t, c.rule, "trigger", entry))
         return out, actors
+
+    def _undergoes(self, doc: Doc, i: int) -> bool:
+        """The verb group at token i is one a place is the subject of (`la commune de X a bénéficié`).
+
+        Auxiliaries and adverbs are passed over to the main verb; its lemma (or its form, when the
+        lemmatizer leaves it) is looked up among the PLACE_VERB words.
+        """
+        for j in range(i, min(i + 4, len(doc))):
+            t = doc[j]
+            if t.pos_ == "VERB" or j == i + 3:
+                return t.lemma_.lower() in self.grammar.place_verbs or t.lower_ in self.grammar.place_verbs
+            if t.pos_ not in ("AUX", "ADV", "PRON"):
+                return False
+        return doc[i].lemma_.lower() in self.grammar.place_verbs
 
     def _from_header(self, doc: Doc, text: str) -> list[PlaceMention]:
         out = []

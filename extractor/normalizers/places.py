@@ -18,7 +18,8 @@ from ..records import PlaceType
 
 TRIGGERS_FILE = "places/triggers.jsonl"
 LABELS = {"NAME_WORD", "NAME_JOINER", "LIST_SEP", "LIST_ASIDE", "TRIGGER", "POST_TRIGGER", "ACTOR_BEFORE",
-          "ACTOR_SUBJECT", "LOCATIVE", "ORG_HEAD", "FACILITY_HEAD", "NAME_STOP", "TABLE_COLUMN"}
+          "ACTOR_SUBJECT", "LOCATIVE", "ORG_HEAD", "FACILITY_HEAD", "NAME_STOP", "TABLE_COLUMN",
+          "PLACE_VERB"}
 _SINGLE = {"NAME_WORD", "NAME_JOINER", "LIST_SEP", "NAME_STOP"}
 MAX_NAME_WORDS = 6
 _QUOTE_CLOSE = re.compile(r"^\s*[»\"”]")
@@ -66,6 +67,8 @@ class PlaceGrammar:
         for label in _SINGLE:
             if len(by[label]) != 1:
                 raise PatternError(source, f"exactly one {label} rule is needed, found {len(by[label])}")
+        if len(by["PLACE_VERB"]) > 1:
+            raise PatternError(source, "at most one PLACE_VERB rule")
         if len(by["LIST_ASIDE"]) > 1:
             raise PatternError(source, "at most one LIST_ASIDE rule")
         self.by = by
@@ -83,6 +86,7 @@ class PlaceGrammar:
         self.org_heads = _union(by["ORG_HEAD"])
         self.facility_heads = _union(by["FACILITY_HEAD"])
         self.stop_words = frozenset(by["NAME_STOP"][0].pattern.lower().split("|"))
+        self.place_verbs = frozenset(w for r in by["PLACE_VERB"] for w in r.pattern.lower().split("|"))
         self.actor_before = _union(by["ACTOR_BEFORE"])
         self.actor_subject = _union(by["ACTOR_SUBJECT"])
         self.locatives = [(r, re.compile(r.pattern, re.IGNORECASE)) for r in by["LOCATIVE"]]
