@@ -402,3 +402,14 @@ def test_organizations_support_by_a_loan_pays(nlp: Any) -> None:
     o = find(orgs_of(nlp, "La Banque islamique de développement soutient, de son côté, le volet urbain "
                           "par un prêt de 80 millions de dollars."), "Banque islamique de développement")
     assert o is not None and "funder" in o["roles"]
+
+
+@pytest.mark.parametrize("text", [
+    ("La Fondation Amane a procédé, mardi, à l'inauguration dans la commune de Tiflet de deux foyers pour "
+     "jeunes filles et d'un centre d'écoute, réalisés pour un investissement global de 9 MDH."),
+    ("La Fondation Amane a lancé la seconde tranche de son programme dans la province de Taza, "
+     "doté d'une enveloppe de 3 MDH."),
+], ids=["long-clause-before-investment", "territory-inside-the-clause"])
+def test_organizations_own_budget_reads_the_whole_clause(nlp: Any, text: str) -> None:
+    o = find(orgs_of(nlp, text), "Fondation Amane")
+    assert o is not None and "funder" in o["roles"]

@@ -47,7 +47,7 @@ _A = {"à", "au", "aux"}
 _NAME_POS = {"NOUN", "PROPN", "ADJ", "X"}
 _CLOSE_PUNCT = {",", ".", ";", ":", "(", ")", "«", "»", '"', "“", "”", "!", "?", "•", "–", "—"}
 _MAX_NAME_TOKENS = 25
-_WINDOW = 160
+_WINDOW = 280
 _LIST_CLOSE = re.compile(r"\s*(?:\([^()]{1,240}\)\s*)?,?\s*(?:et|ainsi\s+que)\s")
 _SENTENCE_END = re.compile(r"[.!?;](?=\s|$)|\n")
 _RELATIVE = re.compile(r"\s*(?:\([^()]{1,240}\)\s*)?,\s*qui\s")
@@ -607,7 +607,8 @@ class OrganizationsComponent:
                 before = text[max(0, first.start - 40):first.start]
                 subject = not _LOCATIVE.search(before) and (not _GENITIVE.search(before)
                                                             or bool(_RELATIVE.match(text, last.end)))
-                nxt_m = mentions[g[-1] + 1].start if g[-1] + 1 < len(mentions) else n
+                # the cue must end before the next organisation (a territory named as a place does not count)
+                nxt_m = next((x.start for x in mentions[g[-1] + 1:] if id(x) not in territories), n)
                 found: list[CompiledRole] = []
                 if subject:
                     for cr in self.after_adjacent:
