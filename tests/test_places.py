@@ -93,6 +93,8 @@ POSITIVE = [
     ("subject-of-place-verb", "Par ailleurs, la commune de Tiddas a bénéficié d'une nouvelle piste.",
      {("Tiddas", "commune")}),
     ("subject-counts", "La province d'Ifrane compte dix communes.", {("Ifrane", "province")}),
+    ("towns-after-a-known-town", "La caravane s'est arrêtée à Azrou, à Timahdite et à Ain Leuh.",
+     {("Azrou", "city"), ("Timahdite", "city"), ("Ain Leuh", "city")}),
     ("curated-rural-commune", "Une école a été rénovée à Tameslouht.", {("Tameslouht", "commune")}),
 ]
 
@@ -126,6 +128,7 @@ NEGATIVE = [
     ("org-sos-villages", "Le partenariat avec SOS Villages d'Enfants a été renouvelé."),
     ("trigger-stops-at-line-break", "Accueil > Société > Régions\nMis à jour le 2 mars\nPar Ali B."),
     ("actor-signs", "La commune de Tiddas a signé la convention."),
+    ("unknown-after-a-alone", "Le prix a été remis à Fatima Zahra par le jury."),
     ("zone-lowercase", "Les zones de montagne et la zone d'ombre du projet restent à couvrir."),
 ]
 

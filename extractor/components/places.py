@@ -35,6 +35,7 @@ _DETERMINERS = frozenset({"la", "le", "l'", "l’", "les", "un", "une", "son", "
 _END_VERBS = frozenset({"VERB", "AUX"})
 _CAPITAL = re.compile(r"(?<!\w)[A-ZÀ-ÖØ-Þ]")
 _OF_BEFORE = re.compile(r"(?:\bde |d['’])$")
+_AT_BEFORE = re.compile(r"\bà\s+$")
 _OF = frozenset({"de", "du", "des", "d'", "d’"})
 _PRIORITY = {"trigger": 0, "header": 1, "gazetteer": 2, "model": 3}
 
@@ -228,6 +229,26 @@ class PlacesComponent:
                                         m.longitude, "propagated." + m.rule, "gazetteer"))
         return out
 
+    def _locative_list(self, text: str, found: list[PlaceMention]) -> list[PlaceMention]:
+        """Towns coordinated with a known town after `à` (`à Tiznit, à Tafraout et à Anzi`).
+
+        The first town is a city the gazetteer or the dateline knows; each `, à Y` / `et à Y` after it
+        names a town too, whether or not the gazetteer has it.
+        """
+        out = []
+        for m in found:
+            if m.type != "city" or not _AT_BEFORE.search(text, max(0, m.start - 3), m.start):
+                continue
+            pos = m.end
+            while (nxt := self.grammar.locative_follow.match(text, pos)) is not None:
+                name = nxt.group("name")
+                if fold(name) in self.stop:
+                    break
+                out.append(self._mention(text, nxt.start("name"), nxt.end("name"), "city", "locative.list",
+                                         "gazetteer", self._entry(name, ("city",))))
+                pos = nxt.end()
+        return out
+
     def _from_model(self, doc: Doc, text: str) -> list[PlaceMention]:
         """The model's LOC entities that look like a place name after a locative (`à X` is a town)."""
         out = []
@@ -330,6 +351,7 @@ class PlacesComponent:
         triggered, actors = self._from_triggers(doc, text, starts)
         cands = triggered + self._from_header(doc, text) + self._from_gazetteer(doc, text, starts)
         cands += self._propagated(text, triggered)
+        cands += self._locative_list(text, cands)
         if self.use_model_loc:
             cands += self._from_model(doc, text)
         kept: list[PlaceMention] = []

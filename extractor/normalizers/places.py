@@ -19,7 +19,7 @@ from ..records import PlaceType
 TRIGGERS_FILE = "places/triggers.jsonl"
 LABELS = {"NAME_WORD", "NAME_JOINER", "LIST_SEP", "LIST_ASIDE", "TRIGGER", "POST_TRIGGER", "ACTOR_BEFORE",
           "ACTOR_SUBJECT", "LOCATIVE", "ORG_HEAD", "FACILITY_HEAD", "NAME_STOP", "TABLE_COLUMN",
-          "PLACE_VERB"}
+          "PLACE_VERB", "LOCATIVE_SEP"}
 _SINGLE = {"NAME_WORD", "NAME_JOINER", "LIST_SEP", "NAME_STOP"}
 MAX_NAME_WORDS = 6
 _QUOTE_CLOSE = re.compile(r"^\s*[»\"”]")
@@ -67,6 +67,8 @@ class PlaceGrammar:
         for label in _SINGLE:
             if len(by[label]) != 1:
                 raise PatternError(source, f"exactly one {label} rule is needed, found {len(by[label])}")
+        if len(by["LOCATIVE_SEP"]) > 1:
+            raise PatternError(source, "at most one LOCATIVE_SEP rule")
         if len(by["PLACE_VERB"]) > 1:
             raise PatternError(source, "at most one PLACE_VERB rule")
         if len(by["LIST_ASIDE"]) > 1:
@@ -90,6 +92,8 @@ class PlaceGrammar:
         self.actor_before = _union(by["ACTOR_BEFORE"])
         self.actor_subject = _union(by["ACTOR_SUBJECT"])
         self.locatives = [(r, re.compile(r.pattern, re.IGNORECASE)) for r in by["LOCATIVE"]]
+        sep = by["LOCATIVE_SEP"][0].pattern if by["LOCATIVE_SEP"] else r"(?!x)x"
+        self.locative_follow = re.compile(rf"(?:{sep})(?P<name>{self.name})", re.IGNORECASE)
         aside = by["LIST_ASIDE"][0].pattern if by["LIST_ASIDE"] else r"(?!x)x"
         self.list_aside = re.compile(rf"(?:{aside})(?:{self.name})", re.IGNORECASE)
         self.list_follow = re.compile(rf"(?:{by['LIST_SEP'][0].pattern})(?P<name>{self.name})", re.IGNORECASE)
