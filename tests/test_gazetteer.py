@@ -49,7 +49,7 @@ def test_gazetteer_provinces_typed(name: str, province: bool) -> None:
 @pytest.mark.parametrize("name,types", [
     ("Tamesloht", {"commune"}), ("Bab Berred", {"commune"}), ("Grand Agadir", {"other"}),
     ("Aïn El Aouda", {"city"}), ("Agadir", {"city"}), ("Ain Chok", {"district"}),
-    ("Er-Rachidia", {"province", "city"}), ("Drâa-Tafilalt", {"region"}),
+    ("Er-Rachidia", {"province", "city"}), ("Drâa-Tafilalt", {"region"}), ("Taghazoute", {"other"}),
 ])
 def test_gazetteer_curated_communes_and_areas_typed(name: str, types: set[str]) -> None:
     assert {e.type for e in load_gazetteer().get(match_key(name), ())} == types
