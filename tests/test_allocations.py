@@ -220,3 +220,12 @@ def test_allocations_separate_clauses_keep_the_nearest_payer(nlp) -> None:
     text = "La Fondation Atlas a ouvert le centre ; l'Agence Oasis y consacre 4 MDH."
     out = _link(nlp, text, orgs=[("Fondation Atlas", ATLAS), ("Agence Oasis", OASIS)])
     assert out[0]["funder"] == "Agence Oasis"
+
+
+def test_allocations_gloss_of_a_contributor_is_no_other_payer(nlp) -> None:
+    text = ("Le centre est financé à parts égales par la Fondation Atlas et l'AO (Agence Oasis), "
+            "soit 2 MDH chacune.")
+    oasis = {**OASIS, "acronym": "AO"}
+    out = _link(nlp, text, orgs=[("Fondation Atlas", ATLAS), ("AO", oasis), ("Agence Oasis", oasis)])
+    assert out[0]["funder"] == "Fondation Atlas"
+    assert out[0]["partners"] == ["AO"]

@@ -413,3 +413,12 @@ def test_organizations_support_by_a_loan_pays(nlp: Any) -> None:
 def test_organizations_own_budget_reads_the_whole_clause(nlp: Any, text: str) -> None:
     o = find(orgs_of(nlp, text), "Fondation Amane")
     assert o is not None and "funder" in o["roles"]
+
+
+@pytest.mark.parametrize("text,name", [
+    ("La Régie autonome de distribution d'eau et d'électricité de Meknès (RADEM) a lancé les travaux.",
+     "Régie autonome de distribution d'eau et d'électricité de Meknès"),
+    ("La Régie autonome intercommunale de Tanger prend en charge 3 MDH.", "Régie autonome intercommunale de Tanger"),
+], ids=["regie-with-complement", "regie-adjective-noun"])
+def test_organizations_utility_boards(nlp: Any, text: str, name: str) -> None:
+    assert find(orgs_of(nlp, text), name) is not None

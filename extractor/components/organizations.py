@@ -240,6 +240,7 @@ class OrganizationsComponent:
         """Token end of the name that starts with a trigger ending at `j` (the complement grammar)."""
         n = len(doc)
         end = j
+        head_end = j
         limit = min(n, j + _MAX_NAME_TOKENS)
         while j < limit:
             tok = doc[j]
@@ -291,7 +292,11 @@ class OrganizationsComponent:
                 j += 1
                 continue
             prenominal = prev.pos_ == "ADJ" and prev.is_lower and doc[j - 2].lower_ in _DE | _DET | _A
+            # `Régie autonome multiservices d'Agadir`: head, adjective, noun, then a complement
+            after_adj = j == head_end + 1 and prev.pos_ == "ADJ" and tok.pos_ == "NOUN" \
+                and j + 1 < n and doc[j + 1].lower_ in _DE
             if self._name_word(tok) and (tok.text[:1].isupper() or tok.pos_ in ("ADJ", "PROPN") or prenominal
+                                         or after_adj
                                          or doc[j - 1].lower_ in _DE | _DET | _A | {"en"}):
                 j += 1
                 end = j
