@@ -95,6 +95,8 @@ POSITIVE = [
     ("subject-counts", "La province d'Ifrane compte dix communes.", {("Ifrane", "province")}),
     ("towns-after-a-known-town", "La caravane s'est arrêtée à Azrou, à Timahdite et à Ain Leuh.",
      {("Azrou", "city"), ("Timahdite", "city"), ("Ain Leuh", "city")}),
+    ("hard-wrapped-trigger", "Les aides iront aux familles de la province de\nTaounate et de la commune d'\nAit Ikkou.",
+     {("Taounate", "province"), ("Ait Ikkou", "commune")}),
     ("curated-rural-commune", "Une école a été rénovée à Tameslouht.", {("Tameslouht", "commune")}),
 ]
 

@@ -114,8 +114,8 @@ class PlaceGrammar:
             actor = rule.type in ("province", "prefecture", "region", "commune")
             for m in rx.finditer(text):
                 nm = self._name_at(text, m.end())
-                if nm is None or "\n" in text[m.start() : m.end()]:
-                    continue  # a trigger never runs across a line break (`Régions\nMis à jour`)
+                if nm is None or _broken(m.group(0)):
+                    continue
                 if actor and self.actor_before.search(text[max(0, m.start() - 40) : m.start()]):
                     out.append(Candidate(nm.group(0), m.start(), nm.end(), str(rule.type), rule.id, actor=True))
                     continue
@@ -185,6 +185,17 @@ class PlaceGrammar:
                 for nm in self.name_re.finditer(lm.group("names")):
                     out.append(Candidate(nm.group(0), base + nm.start(), base + nm.end(), str(rule.type), rule.id))
         return out
+
+
+_JOINED = re.compile(r"(?:\bd[eu]s?|d['’]|l['’])\s*$", re.IGNORECASE)
+
+
+def _broken(trigger: str) -> bool:
+    """A line break cuts the trigger from its name: a paragraph break, or one right after the head noun.
+
+    A hard-wrapped `province de` / `Settat` still holds; a web menu `Régions` / `Mis à jour` does not.
+    """
+    return "\n\n" in trigger or ("\n" in trigger and _JOINED.search(trigger) is None)
 
 
 def _cells(line: str, start: int) -> list[tuple[int, int]]:
