@@ -422,3 +422,26 @@ def test_organizations_own_budget_reads_the_whole_clause(nlp: Any, text: str) ->
 ], ids=["regie-with-complement", "regie-adjective-noun"])
 def test_organizations_utility_boards(nlp: Any, text: str, name: str) -> None:
     assert find(orgs_of(nlp, text), name) is not None
+
+
+def test_organizations_named_commission_is_an_organisation(nlp: Any) -> None:
+    o = find(orgs_of(nlp, "Selon la Commission interministérielle chargée du relogement, 900 familles ont été logées."),
+             "Commission interministérielle")
+    assert o is not None and "issuer" in o["roles"]
+
+
+def test_organizations_bare_commission_needs_an_antecedent(nlp: Any) -> None:
+    assert orgs_of(nlp, "La commission a visité trois douars de la commune.") == []
+
+
+@pytest.mark.parametrize("text,role", [
+    ("L'Association Amane a, pour sa part, réparti 600 couvertures aux familles.", "implementer"),
+], ids=["distributed"])
+def test_organizations_distribution_verbs(nlp: Any, text: str, role: str) -> None:
+    o = find(orgs_of(nlp, text), "Association Amane")
+    assert o is not None and role in o["roles"]
+
+
+def test_organizations_passive_participle_is_no_distribution(nlp: Any) -> None:
+    o = find(orgs_of(nlp, "La Coopérative Nour répartie sur trois sites compte 40 membres."), "Coopérative Nour")
+    assert o is None or "implementer" not in o["roles"]

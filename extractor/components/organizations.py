@@ -333,9 +333,11 @@ class OrganizationsComponent:
                    for k in inner):
                 continue  # a complete known name followed by words that do not continue it
             mentions.append((c, None, c.rule))
-        # longest first, then known before generic, then leftmost
+        # longest first, then known before generic, then leftmost, then a self-standing name before a
+        # reference back (`Commission interministérielle` is a name, `la commission` a reference)
         mentions.sort(key=lambda m: (-(m[0].end - m[0].start), -m[0].priority - (m[1] is not None),
-                                     -(m[0].head_end - m[0].start), m[0].start))
+                                     -(m[0].head_end - m[0].start), m[0].start,
+                                     bool(m[0].trigger and m[0].trigger.linked_only)))
         taken = [False] * len(doc)
         out: list[_Mention] = []
         for c, known, rule in mentions:
