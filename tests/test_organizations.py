@@ -445,3 +445,9 @@ def test_organizations_distribution_verbs(nlp: Any, text: str, role: str) -> Non
 def test_organizations_passive_participle_is_no_distribution(nlp: Any) -> None:
     o = find(orgs_of(nlp, "La Coopérative Nour répartie sur trois sites compte 40 membres."), "Coopérative Nour")
     assert o is None or "implementer" not in o["roles"]
+
+
+def test_organizations_laboratory_is_a_company(nlp: Any) -> None:
+    o = find(orgs_of(nlp, "Les vaccins ont été offerts par le laboratoire Cooper Pharma, pour 200.000 DH."),
+             "Laboratoire Cooper Pharma")
+    assert o is not None and o["kind"] == "company" and "funder" in o["roles"]
