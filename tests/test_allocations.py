@@ -229,3 +229,10 @@ def test_allocations_gloss_of_a_contributor_is_no_other_payer(nlp) -> None:
     out = _link(nlp, text, orgs=[("Fondation Atlas", ATLAS), ("AO", oasis), ("Agence Oasis", oasis)])
     assert out[0]["funder"] == "Fondation Atlas"
     assert out[0]["partners"] == ["AO"]
+
+
+def test_allocations_agent_after_a_participle_clause(nlp) -> None:
+    text = "Le coût atteint 3 MDH, le reste, soit 1 MDH, étant pris en charge par la Fondation Atlas."
+    out = _link(nlp, text, orgs=[("Fondation Atlas", ATLAS)])
+    a = next(a for a in out if a["amount"]["value"] == 1e6)
+    assert a["funder"] == "Fondation Atlas" and "funder.agent" in a["rule"]

@@ -451,3 +451,9 @@ def test_organizations_laboratory_is_a_company(nlp: Any) -> None:
     o = find(orgs_of(nlp, "Les vaccins ont été offerts par le laboratoire Cooper Pharma, pour 200.000 DH."),
              "Laboratoire Cooper Pharma")
     assert o is not None and o["kind"] == "company" and "funder" in o["roles"]
+
+
+def test_organizations_initiative_holder_runs_the_operation(nlp: Any) -> None:
+    o = find(orgs_of(nlp, "Une journée de dépistage a été tenue à Tiznit à l'initiative de l'Association Amane."),
+             "Association Amane")
+    assert o is not None and "implementer" in o["roles"]
