@@ -457,3 +457,13 @@ def test_organizations_initiative_holder_runs_the_operation(nlp: Any) -> None:
     o = find(orgs_of(nlp, "Une journée de dépistage a été tenue à Tiznit à l'initiative de l'Association Amane."),
              "Association Amane")
     assert o is not None and "implementer" in o["roles"]
+
+
+@pytest.mark.parametrize("text,name,role", [
+    ("La Fondation Amane a, pour sa part, offert 300 cartables aux élèves.", "Fondation Amane", "funder"),
+    ("Les kits sont remis aux familles avec l'appui des services de l'Entraide nationale.", "Entraide nationale",
+     "partner"),
+], ids=["donation-in-kind", "support-of-a-body-s-services"])
+def test_organizations_in_kind_and_service_support(nlp: Any, text: str, name: str, role: str) -> None:
+    o = find(orgs_of(nlp, text), name)
+    assert o is not None and role in o["roles"]
