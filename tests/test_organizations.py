@@ -467,3 +467,18 @@ def test_organizations_initiative_holder_runs_the_operation(nlp: Any) -> None:
 def test_organizations_in_kind_and_service_support(nlp: Any, text: str, name: str, role: str) -> None:
     o = find(orgs_of(nlp, text), name)
     assert o is not None and role in o["roles"]
+
+
+@pytest.mark.parametrize("text", [
+    "Le Conseil provincial de Tata, réuni jeudi, a entériné deux accords pour un budget de 12 MDH.",
+    "Le Conseil provincial de Tata a décidé d'allouer aux éleveurs une aide de 500 DH par tête.",
+], ids=["endorsed-with-budget", "decided-to-grant"])
+def test_organizations_council_decisions_pay(nlp: Any, text: str) -> None:
+    o = find(orgs_of(nlp, text), "Conseil provincial de Tata")
+    assert o is not None and "funder" in o["roles"]
+
+
+def test_organizations_approving_a_cost_is_no_payment(nlp: Any) -> None:
+    o = find(orgs_of(nlp, "Le Comité provincial de développement humain a approuvé 4 projets d'un coût de 3 MDH."),
+             "Comité provincial de développement humain")
+    assert o is not None and "funder" not in o["roles"]
