@@ -236,3 +236,13 @@ def test_allocations_agent_after_a_participle_clause(nlp) -> None:
     out = _link(nlp, text, orgs=[("Fondation Atlas", ATLAS)])
     a = next(a for a in out if a["amount"]["value"] == 1e6)
     assert a["funder"] == "Fondation Atlas" and "funder.agent" in a["rule"]
+
+
+def test_allocations_purpose_cue_inside_an_organisation_name_is_skipped(nlp) -> None:
+    from extractor.build import build_record
+
+    text = ("À Tafrant, le foyer rural est cofinancé par l'Initiative nationale pour le développement humain "
+            "(INDH) à hauteur de 4 MDH et par la commune à hauteur de 1 MDH.")
+    rec = build_record(nlp(text), nlp, id="t", source="t")
+    [alloc] = [a for a in rec.allocations if a.amount.value == 4_000_000]
+    assert alloc.purpose is None or "développement humain" not in alloc.purpose

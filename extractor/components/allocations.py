@@ -405,11 +405,19 @@ class AllocationsComponent:
         seg_end = min(d.unit.end, ctx.next_amount_start(a.end, d.unit.end))
         seg_start = max(d.unit.start, ctx.prev_amount_end(a.start, d.unit.start))
         for s, e in ((a.end, seg_end), (seg_start, a.start)):
-            hit = self.cues.first("PURPOSE", text[s:e])
-            if hit is not None:
-                ps = phrase_after(text, s + hit.end, d.unit.end)
+            pos = s
+            while pos < e:
+                hit = self.cues.first("PURPOSE", text[pos:e])
+                if hit is None:
+                    break
+                cue_at = pos + hit.start
+                if any(o.start <= cue_at < o.end for o in ctx.orgs):
+                    pos += max(hit.end, 1)  # `pour` inside a name (Initiative nationale pour le ...) is no purpose
+                    continue
+                ps = phrase_after(text, pos + hit.end, d.unit.end)
                 if ps:
                     return text[ps[0]:ps[1]]
+                break
         return None
 
 
