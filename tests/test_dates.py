@@ -134,3 +134,10 @@ def test_dates_web_store_prefix_is_no_date() -> None:
 def test_dates_title_skips_web_prefix_and_byline(nlp) -> None:
     doc = nlp("Publié le 05/07/2022 à 09h02\n\nEau potable : 40 douars raccordés à Tata\n\nPar Samir K.\n\nLe programme avance.")
     assert doc._.title[0] == "Eau potable : 40 douars raccordés à Tata"
+
+
+def test_dates_markdown_heading_title_without_hashes(nlp) -> None:
+    text = "# Tata : 40 douars raccordés au réseau\n\nLe programme avance."
+    doc = nlp(text)
+    title, start, end = doc._.title
+    assert title == "Tata : 40 douars raccordés au réseau" and text[start:end] == title

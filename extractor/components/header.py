@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from spacy.language import Language
@@ -11,6 +12,7 @@ from ..normalizers.dates import DateGrammar, DatelineMatch, find_dateline, find_
 from ..text import doc_text
 
 MAX_TITLE_CHARS = 220
+_MD_HEADING = re.compile(r"#{1,6}[ \t]+")
 
 
 @Language.factory(
@@ -79,5 +81,9 @@ def find_title(text: str, g: DateGrammar) -> tuple[str, int, int] | None:
         if not any(ln.strip() for ln in lines[i + 1 :]):
             return None
         lead = len(raw) - len(raw.lstrip())
+        heading = _MD_HEADING.match(line)  # a Markdown heading: `# Titre` is the title `Titre`
+        if heading:
+            lead += heading.end()
+            line = line[heading.end():]
         return line, start + lead, start + lead + len(line)
     return None
