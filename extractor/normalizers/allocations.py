@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..errors import PatternError
-from ..patterns import Rule, load_jsonl
+from ..patterns import Rule, by_label, load_jsonl
 
 ALLOCATIONS_FILE = "allocations.jsonl"
 
@@ -61,17 +61,10 @@ class AllocationCues:
     """The compiled lexicon: one combined regex per label, each alternative named after its rule."""
 
     def __init__(self, rules: tuple[AllocationRule, ...], source: str = ALLOCATIONS_FILE) -> None:
-        by: dict[str, list[AllocationRule]] = {label: [] for label in LABELS}
-        for r in rules:
-            if r.label not in LABELS:
-                raise PatternError(source, f"rule {r.id!r}: unknown label {r.label!r}")
-            if r.label == "GENERIC_PLACE" and r.type not in PLACE_TYPES:
+        by = by_label(rules, LABELS, source)
+        for r in by["GENERIC_PLACE"]:
+            if r.type not in PLACE_TYPES:
                 raise PatternError(source, f"rule {r.id!r}: a GENERIC_PLACE rule needs a place 'type'")
-            try:
-                re.compile(r.pattern)
-            except re.error as e:
-                raise PatternError(source, f"rule {r.id!r}: bad regex: {e}") from None
-            by[r.label].append(r)
         self.rules = by
         self.cues: dict[str, tuple[Cue, ...]] = {
             label: tuple(Cue(r.id, label, re.compile(r.pattern, _FLAGS), r.type) for r in rs)

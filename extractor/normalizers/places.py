@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..errors import PatternError
-from ..patterns import Rule, load_jsonl
+from ..patterns import Rule, by_label, load_jsonl
 from ..records import PlaceType
 
 TRIGGERS_FILE = "places/triggers.jsonl"
@@ -53,17 +53,8 @@ class PlaceGrammar:
     """Compiled regexes for one places rule file."""
 
     def __init__(self, rules: tuple[PlaceRule, ...], source: str = TRIGGERS_FILE) -> None:
-        by: dict[str, list[PlaceRule]] = {label: [] for label in LABELS}
-        for r in rules:
-            if r.label not in LABELS:
-                raise PatternError(source, f"rule {r.id!r}: unknown label {r.label!r}")
-            if r.label in ("TRIGGER", "POST_TRIGGER", "LOCATIVE", "TABLE_COLUMN") and r.type is None:
-                raise PatternError(source, f"rule {r.id!r}: a {r.label} rule needs 'type'")
-            try:
-                re.compile(r.pattern)
-            except re.error as e:
-                raise PatternError(source, f"rule {r.id!r}: bad regex: {e}") from None
-            by[r.label].append(r)
+        by = by_label(rules, LABELS, source,
+                      required={label: "type" for label in ("TRIGGER", "POST_TRIGGER", "LOCATIVE", "TABLE_COLUMN")})
         for label in _SINGLE:
             if len(by[label]) != 1:
                 raise PatternError(source, f"exactly one {label} rule is needed, found {len(by[label])}")
