@@ -259,6 +259,24 @@ def _load(path: Path, mtime: float) -> dict[str, tuple[GazEntry, ...]]:
     return {k: tuple(v) for k, v in index.items()}
 
 
+def names_of_type(place_type: str, name: str | Path = GAZETTEER_FILE) -> tuple[tuple[str, str | None], ...]:
+    """Every written form (name and variants) of the gazetteer's entries of one type, with its code."""
+    path = resolve(name)
+    if not path.is_file():
+        raise PatternError(path, "gazetteer not found: run scripts/build_gazetteer.py")
+    return _names_of_type(path, path.stat().st_mtime, place_type)
+
+
+@cache
+def _names_of_type(path: Path, mtime: float, place_type: str) -> tuple[tuple[str, str | None], ...]:
+    out: list[tuple[str, str | None]] = []
+    for r in load_csv(path, ("name", "type"), ("code", "lat", "lon", "variants")):
+        if r["type"] == place_type:
+            code = r.get("code") or None
+            out += [(n.strip(), code) for n in [r["name"], *r.get("variants", "").split("|")] if n.strip()]
+    return tuple(out)
+
+
 def load_gazetteer(name: str | Path = GAZETTEER_FILE) -> dict[str, tuple[GazEntry, ...]]:
     """`match_key` of a name or variant -> the entries it names (one per type), loaded once per process."""
     path = resolve(name)

@@ -27,6 +27,7 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from ..errors import PatternError
+from ..gazetteer import names_of_type
 from ..normalizers.organizations import (
     GRAMMAR_FILE,
     KNOWN_FILE,
@@ -107,6 +108,7 @@ class _Mention:
     defines: str | None = None  # the bracketed acronym right after this mention
     alias_of: _Mention | None = None  # the long form whose acronym this mention is
     definition: bool = False  # the bracketed acronym right after its long form
+    foreign: bool = False  # the name holds a foreign state (`gouvernement du Japon`)
 
 
 @dataclass
@@ -177,14 +179,20 @@ class OrganizationsComponent:
         self.after_adjacent = [cr for cr in self.lex.roles if cr.rule.side == "after" and cr.rule.scope != "amount"]
         self.after_amount = [cr for cr in self.lex.roles if cr.rule.side == "after" and cr.rule.scope == "amount"]
         self.matcher = Matcher(nlp.vocab)
+        # a trigger read from the gazetteer (states used as actors): its heads are place names
+        self.gazetteer_heads = PhraseMatcher(nlp.vocab, attr="ORTH")
         heads: set[str] = set()
         for t in self.lex.triggers.values():
+            if t.gazetteer is not None:
+                names = sorted({n for n, code in names_of_type(t.gazetteer) if code not in t.exclude_codes})
+                self.gazetteer_heads.add(t.id, list(nlp.tokenizer.pipe(names)))
+                continue
             self.matcher.add(t.id, [t.pattern])
             heads |= _first_token_words(t)
         # the Matcher only runs on short windows that open on a trigger head word (much faster
         # than running every pattern over every token)
         self.head_ids = numpy.array(sorted(nlp.vocab.strings.add(w) for w in heads), dtype="uint64")
-        self.window = max(len(t.pattern) for t in self.lex.triggers.values())
+        self.window = max(len(t.pattern) for t in self.lex.triggers.values() if t.gazetteer is None)
         Span.set_extension("org", default=None, force=True)
 
     # ------------------------------------------------------------------ candidates
@@ -200,6 +208,9 @@ class OrganizationsComponent:
         matches = []
         for i in numpy.flatnonzero(numpy.isin(lowers, self.head_ids)).tolist():
             matches.extend((mid, i + s, i + e) for mid, s, e in self.matcher(doc[i:i + self.window]) if s == 0)
+        for mid, s, e in self.gazetteer_heads(doc):
+            t = self.lex.triggers[vocab[mid]]
+            cands.append(_Cand(s, e, t.id, trigger=t, head_end=e, priority=1))
         for mid, s, e in matches:
             t = self.lex.triggers[vocab[mid]]
             if t.require_name and not self._has_name(doc, s, e) \
@@ -266,6 +277,8 @@ class OrganizationsComponent:
                     # `Agence de l'Oriental pour l'équipement du centre`: an operation noun after
                     # `pour` says what the money is for, not whom the name designates
                     ok = self._name_word(nxt) and not (low == "pour" and self.lex.purpose.match(nxt.lower_))
+                elif t.proper_complement:  # `Conseil régional au renforcement de ...` is no name
+                    ok = False
                 else:  # à / au / aux / en: only before a common noun (`mise en valeur`, `soutien aux malades`)
                     ok = nxt.is_lower and nxt.pos_ == "NOUN" and not self._is_stop(nxt)
                     ok = ok or (t.allow_comma and low in _A and nxt.is_title and nxt.is_alpha)  # `aux Eaux et Forêts`
@@ -295,6 +308,8 @@ class OrganizationsComponent:
             # `Régie autonome multiservices d'Agadir`: head, adjective, noun, then a complement
             after_adj = j == head_end + 1 and prev.pos_ == "ADJ" and tok.pos_ == "NOUN" \
                 and j + 1 < n and doc[j + 1].lower_ in _DE
+            if t.proper_complement and j == head_end and tok.pos_ == "PROPN" and prev.text[:1].isupper():
+                break  # `la présidente du Conseil Mbarka X`: a person's name, not the body's
             if self._name_word(tok) and (tok.text[:1].isupper() or tok.pos_ in ("ADJ", "PROPN") or prenominal
                                          or after_adj
                                          or doc[j - 1].lower_ in _DE | _DET | _A | {"en"}):
@@ -332,12 +347,19 @@ class OrganizationsComponent:
             if any(k.start == c.start and doc[k.end].lower_ not in _DE | _A | {"et", ",", "pour", "en"}
                    for k in inner):
                 continue  # a complete known name followed by words that do not continue it
+            lead = [k for k in inner if k.start == c.start]
+            if lead and c.trigger.linked_only:  # `Comité préfectoral de développement humain de Salé`
+                k = max(lead, key=lambda k: k.end)
+                mentions.append((c, k.known, f"{c.rule}>{k.rule}"))
+                continue
             mentions.append((c, None, c.rule))
         # longest first, then known before generic, then leftmost, then a self-standing name before a
         # reference back (`Commission interministérielle` is a name, `la commission` a reference)
         mentions.sort(key=lambda m: (-(m[0].end - m[0].start), -m[0].priority - (m[1] is not None),
                                      -(m[0].head_end - m[0].start), m[0].start,
                                      bool(m[0].trigger and m[0].trigger.linked_only)))
+        states = [c for c in cands if c.trigger is not None and c.trigger.gazetteer is not None
+                  and c.trigger.label == "international"]
         taken = [False] * len(doc)
         out: list[_Mention] = []
         for c, known, rule in mentions:
@@ -348,7 +370,8 @@ class OrganizationsComponent:
             span = doc[c.start:c.end]
             comp = doc[c.head_end:c.end].text if c.trigger is not None else ""
             out.append(_Mention(span.start_char, span.end_char, rule, known, c.trigger if known is None else None,
-                                c.bare and known is None, comp))
+                                c.bare and known is None, comp,
+                                foreign=any(c.start <= k.start and k.end <= c.end for k in states)))
         out.sort(key=lambda m: m.start)
         return out
 
@@ -451,7 +474,7 @@ class OrganizationsComponent:
                     by_key[key] = idx
                     t = m.trigger
                     kind = str(t.label) if t else "other"
-                    if kind != "association" and self.lex.foreign.search(mtext.lower()):
+                    if kind != "association" and (m.foreign or self.lex.foreign.search(mtext.lower())):
                         kind = "international"
                     orgs.append(_Org(key, mtext[:1].upper() + mtext[1:], kind, m.rule,
                                      actor_only=bool(t and t.actor_only), folds={f},
@@ -469,10 +492,22 @@ class OrganizationsComponent:
                 orgs[idx].acronym = orgs[idx].acronym or text[m.start:m.end]
         for m in deferred:
             idx = self._antecedent(orgs, self._equiv(fold(text[m.start:m.end])))
+            if idx is None and m.trigger is not None and m.trigger.bare_ok:
+                idx = self._bare_org(orgs, by_key, m, text[m.start:m.end])
             if idx is not None:
                 self._attach(orgs[idx], m, text[m.start:m.end])
                 by_mention[id(m)] = idx
         return self._merge_glosses(text, orgs, by_mention, glosses)
+
+    def _bare_org(self, orgs: list[_Org], by_key: dict[str, int], m: _Mention, mtext: str) -> int:
+        """A head that names a body on its own (`le Gouvernement`, `le Conseil provincial`): one
+        organisation per wording, kept only where a role cue attaches to one of its mentions."""
+        key = "generic:" + self._equiv(fold(mtext))
+        if key not in by_key:
+            by_key[key] = len(orgs)
+            kind = str(m.trigger.label) if m.trigger else "other"
+            orgs.append(_Org(key, mtext[:1].upper() + mtext[1:], kind, m.rule, role_gated=True))
+        return by_key[key]
 
     def _merge_glosses(self, text: str, orgs: list[_Org], by_mention: dict[int, int],
                        glosses: list[tuple[_Mention, _Mention]]) -> list[_Org]:
@@ -505,7 +540,10 @@ class OrganizationsComponent:
         f = self._equiv(fold(mtext))
         if f and not m.bare:
             o.folds.add(f)
-            if o.known is None and not o.actor_only and len(mtext) > len(o.name) and not m.rule.startswith("alias"):
+            as_written = o.known is not None and o.known.as_written and len(mtext) > len(o.known.acronym or "")
+            if as_written and (o.name == o.known.name or len(mtext) > len(o.name)):
+                o.name = mtext[:1].upper() + mtext[1:]
+            elif o.known is None and not o.actor_only and len(mtext) > len(o.name) and not m.rule.startswith("alias"):
                 o.name = mtext[:1].upper() + mtext[1:]
         o.mentions.append(m)
 
@@ -613,6 +651,7 @@ class OrganizationsComponent:
             if g[-1] not in after_cache:
                 before = text[max(0, first.start - 40):first.start]
                 subject = not _LOCATIVE.search(before) and (not _GENITIVE.search(before)
+                                                            or bool(self.lex.members.search(before))
                                                             or bool(_RELATIVE.match(text, last.end)))
                 # the cue must end before the next organisation (a territory named as a place does not count)
                 nxt_m = next((x.start for x in mentions[g[-1] + 1:] if id(x) not in territories), n)
@@ -656,6 +695,8 @@ class OrganizationsComponent:
         return _SENTENCE_END.search(text, pos, a) is None
 
     def _give(self, m: _Mention, role: str, rid: str, kinds: dict[int, str], territories: set[int]) -> None:
+        if m.trigger is not None and m.trigger.actor_roles is not None and role not in m.trigger.actor_roles:
+            return
         rule = self.rule_by_id.get(rid)
         if rule is not None and rule.kinds and kinds.get(id(m)) not in {str(k) for k in rule.kinds}:
             return

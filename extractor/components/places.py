@@ -136,6 +136,13 @@ class PlacesComponent:
                 continue
             t = c.type
             entry = self._entry(c.text, ("country",))
+            if c.closed and entry is None:
+                entry = self._entry(c.text, (t, *WEAK_PRIORITY, "commune", "other"))
+                if entry is None:
+                    continue  # no such region: a person's name after an official's title
+                t = entry.type
+                out.append(self._mention(text, c.start, c.end, t, c.rule, "trigger", entry))
+                continue
             if entry is not None:
                 t = "country"  # `les 12 régions du Maroc`: the country, whatever the trigger
             elif c.weak:
@@ -330,6 +337,7 @@ class PlacesComponent:
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)
         orgs = [(s.start_char, s.end_char) for s in doc.spans[ORG_SPAN_KEY]] if ORG_SPAN_KEY in doc.spans else []
+        actor_names = set(orgs)
         starts = doc.to_array("IDX")
         org_ext = self._extents(doc, text, starts, self.grammar.org_heads)
         fac_ext = self._extents(doc, text, starts, self.grammar.facility_heads)
@@ -358,6 +366,8 @@ class PlacesComponent:
         for m in sorted(cands, key=lambda m: (_PRIORITY[m.source], m.start)):
             if fold(m.name) in self.stop or inside(m, heads, False):
                 continue
+            if (m.start, m.end) in actor_names:
+                continue  # the name itself used as an actor (`le Portugal a accordé`): an organisation
             if any(s <= m.start and m.end <= e and not self._territory(text, s, m) for s, e in orgs):
                 continue
             if inside(m, org_ext, True) or inside(m, actors, False):

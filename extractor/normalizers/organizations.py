@@ -25,8 +25,8 @@ GRAMMAR_FILE = "organizations/grammar.jsonl"
 ROLES_FILE = "organizations/roles.jsonl"
 
 KNOWN_COLUMNS = ("id", "name", "kind")
-KNOWN_OPTIONAL = ("acronym", "variants", "default_role")
-_GRAMMAR_LABELS = {"STOP", "FOREIGN", "EQUIV", "MACRO", "ACRONYM", "NOT_ACRONYM", "VERB_FORM", "PURPOSE"}
+KNOWN_OPTIONAL = ("acronym", "variants", "default_role", "as_written")
+_GRAMMAR_LABELS = {"STOP", "FOREIGN", "EQUIV", "MACRO", "ACRONYM", "NOT_ACRONYM", "VERB_FORM", "PURPOSE", "MEMBERS"}
 
 
 class TriggerRule(Rule):
@@ -44,6 +44,17 @@ class TriggerRule(Rule):
     anaphor: bool = False
     linked_only: bool = False
     proper_complement: bool = False
+    bare_ok: bool = False
+    """The head alone names a body (`le Gouvernement`, `l'État`, `le Conseil provincial`): with no
+    antecedent it stands for itself, kept only where a role cue attaches to it."""
+    gazetteer: str | None = None
+    """A place type whose gazetteer names (and variants) are the heads, instead of `pattern`
+    (`country`: `le Portugal a accordé`, a state used as an actor)."""
+    exclude_codes: list[str] = []
+    actor_roles: list[Role] | None = None
+    """The only roles that make this head an organisation (a state is one where it pays, not where
+    a diplomat praises `le partenariat entre la France et le Maroc`); None: every role."""
+    """Gazetteer codes left out of a `gazetteer` trigger (another trigger reads them)."""
 
 
 class GrammarRule(Rule):
@@ -74,6 +85,8 @@ class KnownOrg:
     kind: str
     variants: tuple[str, ...]
     default_role: str | None
+    as_written: bool = False
+    """Named as the text writes its longest long form, not by `name` (one body, many spellings)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +111,8 @@ class OrgLexicon:
     macros: dict[str, str]
     purpose: re.Pattern[str] = re.compile(r"(?!x)x")
     """Nouns of a concrete operation: after `pour` they say what money is for, so the name ends."""
+    members: re.Pattern[str] = re.compile(r"(?!x)x")
+    """`les membres du Conseil ont approuvé`: people who act as the body, before its name."""
 
 
 def _known(path: str) -> tuple[KnownOrg, ...]:
@@ -114,7 +129,11 @@ def _known(path: str) -> tuple[KnownOrg, ...]:
         if role is not None and role not in Role.__members__:
             raise PatternError(resolve(path), f"unknown default_role {role!r}", lineno)
         variants = tuple(v.strip() for v in (row.get("variants") or "").split("|") if v.strip())
-        out.append(KnownOrg(row["id"], row["name"], row.get("acronym") or None, row["kind"], variants, role))
+        as_written = (row.get("as_written") or "").strip()
+        if as_written not in ("", "yes"):
+            raise PatternError(resolve(path), f"as_written must be 'yes' or empty, not {as_written!r}", lineno)
+        out.append(KnownOrg(row["id"], row["name"], row.get("acronym") or None, row["kind"], variants, role,
+                            as_written == "yes"))
     return tuple(out)
 
 
@@ -144,6 +163,8 @@ def lexicon(known: str = KNOWN_FILE, triggers: str = TRIGGERS_FILE, grammar: str
     verb_form = _compile(grammar, "VERB_FORM", r"^(?:" + verb_forms + r")$")
     purposes = "|".join(g.pattern for g in by["PURPOSE"]) or r"(?!x)x"
     purpose = _compile(grammar, "PURPOSE", r"^(?:" + purposes + r")$")
+    members = _compile(grammar, "MEMBERS", r"(?<!\w)(?:" + ("|".join(g.pattern for g in by["MEMBERS"]) or r"(?!x)x")
+                       + r")\s+(?:du|des|de\s+la|de\s+l['’]|de|d['’])\s*$")
     equiv: list[tuple[str, str]] = []
     for g in by["EQUIV"]:
         left, sep, right = g.pattern.partition("=>")
@@ -161,4 +182,4 @@ def lexicon(known: str = KNOWN_FILE, triggers: str = TRIGGERS_FILE, grammar: str
             pat = rf"(?<![\w'’])(?:{pat})(?:(?<=['’])|(?!\w))"
         compiled.append(CompiledRole(r, _compile(roles, r.id, pat)))
     return OrgLexicon(_known(known), trig, stop, foreign, tuple(equiv), acronym, not_acronym, verb_form,
-                      tuple(compiled), macros, purpose)
+                      tuple(compiled), macros, purpose, members)

@@ -32,6 +32,9 @@ class PlaceRule(Rule):
     type: PlaceType | None = None
     list: bool = False
     weak: bool = False
+    closed: bool = False
+    """The names this trigger takes form a closed set (regions): a name the gazetteer does not hold is
+    no place (`le wali de la région Mohamed X`), a known one keeps its own type (`région d'Al Haouz`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +48,7 @@ class Candidate:
     rule: str
     weak: bool = False
     actor: bool = False
+    closed: bool = False
     subject: bool = False
     """The trigger opens a clause (`La province de X ...`): an actor if a verb follows the name."""
 
@@ -112,7 +116,7 @@ class PlaceGrammar:
                     continue
                 subject = actor and bool(self.actor_subject.search(text[max(0, m.start() - 40) : m.start()]))
                 out.append(Candidate(nm.group(0), nm.start(), nm.end(), str(rule.type), rule.id, rule.weak,
-                                     subject=subject and not rule.list))
+                                     closed=rule.closed, subject=subject and not rule.list))
                 pos = nm.end()
                 while rule.list:
                     aside = self.list_aside.match(text, pos)
