@@ -126,9 +126,9 @@ def test_dates_day_span_without_year_takes_default_year() -> None:
     assert [d.value for d in found] == [D(2020, 10, 5), D(2020, 10, 8)]
 
 
-def test_dates_web_store_prefix_is_no_date() -> None:
+def test_dates_site_publication_line_dates_count_but_read_also_lines_give_none() -> None:
     text = "Publié le 14/03/2024 à 10h15 | Mis à jour le 15/03/2024\nLe conseil s'est réuni le 12 mars 2024.\nLire aussi : le bilan 2023"
-    assert [d.value for d in find_dates(text)] == [D(2024, 3, 12)]
+    assert [d.value for d in find_dates(text)] == [D(2024, 3, 14), D(2024, 3, 15), D(2024, 3, 12)]
 
 
 def test_dates_title_skips_web_prefix_and_byline(nlp) -> None:

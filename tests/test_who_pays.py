@@ -134,3 +134,19 @@ def test_generic_heads_with_trailing_words_are_no_organisation() -> None:
     names = [fold(o.name) for o in rec.organizations]
     assert not any("renforcement" in n or "tutelle" in n for n in names)
     assert _alloc(rec, 200_000_000).funder == "Banque mondiale"
+
+
+def test_a_news_site_date_line_gives_the_document_date() -> None:
+    for line, iso in (("jeudi, 11 juillet, 2024 à 19:24", "2024-07-11"),
+                      ("Publié le 07/04/2022 à 10h15 | Mis à jour le 08/04/2022", "2022-04-07"),
+                      ("7 juillet 2019 - 08h40 - Maroc - Ecrit par : Un site", "2019-07-07")):
+        rec = extract(f"Guercif : 38 coopératives soutenues\n\n{line}\n\nL'INDH a mobilisé 6,57 MDH pour 38 coopératives.")
+        assert str(rec.date) == iso, line
+        assert iso in {str(d.value) for d in rec.dates}
+
+
+def test_the_verb_s_elever_names_no_pupils() -> None:
+    rec = extract("Le budget de la Région s'élève à 773 millions de dirhams. Les coûts s’élèvent à 2 MDH.")
+    assert [b.category for b in rec.beneficiaries] == []
+    rec = extract("Le programme profite à 300 élèves des écoles rurales.")
+    assert [str(b.category) for b in rec.beneficiaries] == ["pupils_students"]

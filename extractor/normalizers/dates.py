@@ -59,7 +59,8 @@ class DateGrammar:
         weekday = "|".join(f"(?:{r.pattern})" for r in by["WEEKDAY"]) or r"(?!x)x"
         day = r"(?P<day>[0-3]?\d)(?:er|e)?"
         year = r"(?P<year>(?:19|20)\d{2})(?![\d])"
-        self.dmy = rf"(?:(?:{weekday}){_WS}+)?(?:le{_WS}+)?{day}{_WS}+(?P<month>{month}){_WS}+{year}"
+        # `jeudi 7 avril 2022`, and the news-site form `jeudi, 7 avril, 2022`
+        self.dmy = rf"(?:(?:{weekday}),?{_WS}+)?(?:le{_WS}+)?{day}{_WS}+(?P<month>{month}),?{_WS}+{year}"
         self.day_month_year = re.compile(rf"(?<![\w]){self.dmy}", re.I)
         self.first_day = re.compile(
             rf"(?<![\w])(?:(?:{weekday}){_WS}+)?(?P<day>premier|1er){_WS}+(?P<month>{month})"
@@ -98,6 +99,16 @@ class DateGrammar:
             rf"(?P<date>{self.dmy}){_WS}*\.?{_WS}*$",
             re.M | re.I,
         )
+        # a news site's own date line under the headline: `jeudi, 11 juillet, 2024 à 19:24`,
+        # `Publié le 07/04/2022 à 10h15`, `7 juillet 2019 - 08h40 - Maroc - Ecrit par : X`
+        pub = "|".join(f"(?:{r.pattern})" for r in by["WEB_PREFIX"] if r.id.startswith("web_prefix.published"))
+        news_head = rf"^{_WS}*(?:(?:{pub or '(?!x)x'}){_WS}*)?"
+        news_tail = (rf"(?:{_WS}*(?:à|-|–|,)?{_WS}*\d{{1,2}}{_WS}*[:hH]{_WS}*\d{{2}})?"
+                     rf"(?:{_WS}*[-–|][^\n]{{0,120}})?{_WS}*$")
+        self.news_line = re.compile(rf"{news_head}(?P<date>{self.dmy}){news_tail}", re.M | re.I)
+        self.news_line_numeric = re.compile(
+            rf"{news_head}(?P<date>(?P<day>[0-3]?\d)[/.-](?P<month>[01]?\d)[/.-](?P<year>(?:19|20)\d{{2}})){news_tail}",
+            re.M | re.I)
         self.title_label = re.compile(
             "|".join(f"(?:{r.pattern})" for r in by["TITLE_LABEL"]) or r"(?!x)x", re.I)
         web = "|".join(f"(?:{r.pattern})" for r in by["WEB_PREFIX"]) or r"(?!x)x"
@@ -183,7 +194,29 @@ def find_issue_line(text: str, g: DateGrammar | None = None) -> DatelineMatch | 
             continue
         return DatelineMatch(m.group(0).strip(), m.start("place"), m.end("date"), place, m.start("place"), d,
                              m.start("date"), m.end("date"), None, "dateline.issue_line")
-    return None
+    return find_news_date_line(text, g)
+
+
+def find_news_date_line(text: str, g: DateGrammar | None = None) -> DatelineMatch | None:
+    """A news site's date line near the top (`jeudi, 11 juillet, 2024 à 19:24`, `Publié le 07/04/2022`):
+    the document's date where it has no dateline nor issue line."""
+    g = g or grammar()
+    found: list[tuple[int, re.Match[str], dt.date]] = []
+    for rx, numeric in ((g.news_line, False), (g.news_line_numeric, True)):
+        for m in rx.finditer(text):
+            try:
+                d = dt.date(int(m.group("year")), int(m.group("month")), int(m.group("day"))) if numeric \
+                    else _dmy_value(m, g)
+            except ValueError:
+                d = None
+            if d is not None:
+                found.append((m.start(), m, d))
+                break
+    if not found:
+        return None
+    _pos, m, d = min(found, key=lambda x: x[0])
+    return DatelineMatch(m.group(0).strip(), m.start("date"), m.end("date"), None, None, d,
+                         m.start("date"), m.end("date"), None, "dateline.news_line")
 
 
 def _dmy_value(m: re.Match[str], g: DateGrammar) -> dt.date | None:
@@ -202,7 +235,8 @@ def find_dates(text: str, default_year: int | None = None, blocked: list[tuple[i
     """
     g = g or grammar()
     taken: list[tuple[int, int]] = list(blocked or [])
-    taken += [(m.start(), m.end()) for m in g.web_prefix_line.finditer(text)]
+    news = {m.start() for rx in (g.news_line, g.news_line_numeric) for m in rx.finditer(text)}
+    taken += [(m.start(), m.end()) for m in g.web_prefix_line.finditer(text) if m.start() not in news]
     out: list[DateMatch] = []
 
     def free(s: int, e: int) -> bool:
