@@ -150,3 +150,38 @@ def test_the_verb_s_elever_names_no_pupils() -> None:
     assert [b.category for b in rec.beneficiaries] == []
     rec = extract("Le programme profite à 300 élèves des écoles rurales.")
     assert [str(b.category) for b in rec.beneficiaries] == ["pupils_students"]
+
+
+def test_with_no_payer_shown_the_body_that_carries_out_the_spending_pays() -> None:
+    rec = extract("L'Agence nationale de promotion de l'emploi et des compétences (ANAPEC) a présenté son plan "
+                  "d'action. L'enveloppe budgétaire affectée à ce plan est estimée à 189 millions de dirhams.")
+    assert _alloc(rec, 189_000_000).funder == "ANAPEC"
+    assert "funder" in _org(rec, "ANAPEC").roles  # the organisations list agrees with the allocation
+
+
+def test_the_body_that_bears_a_cost_pays_it() -> None:
+    rec = extract("Le programme coûte 450 millions de dollars, auquel s'ajoute une contribution de 67,5 millions "
+                  "de dollars à la charge de l'État marocain.")
+    assert _alloc(rec, 67_500_000).funder == "État marocain"
+
+
+def test_a_sum_given_on_behalf_of_a_body_is_paid_by_it() -> None:
+    rec = extract("Les projets bénéficieront aux régions du Sud grâce à un soutien financier de 16,3 millions "
+                  "d'euros de la part du Fonds européen de développement régional (Feder).")
+    assert fold(_alloc(rec, 16_300_000).funder).startswith("fonds europeen de developpement regional")
+
+
+def test_the_european_commission_is_its_own_body() -> None:
+    rec = extract("La Commission européenne a alloué 55 millions d'euros. L'Union européenne reste le premier "
+                  "partenaire du Maroc.")
+    assert _org(rec, "Commission européenne") is not None and _org(rec, "Union européenne") is not None
+    assert _alloc(rec, 55_000_000).funder == "Commission européenne"
+
+
+def test_announcing_aid_makes_a_government_its_funder_but_a_convention_that_provides_loans_does_not() -> None:
+    rec = extract("Le gouvernement marocain a annoncé la prolongation de cinq mois des aides d'urgence de "
+                  "2.500 dirhams pour les familles sinistrées.")
+    assert _alloc(rec, 2_500).funder == "Gouvernement marocain"
+    rec = extract("La convention, conclue avec l'association Tawjih et la Fondation Nour, prévoit l'octroi de "
+                  "prêts d'honneur de 50.000 DH. L'INDH y contribue à hauteur de 3,6 MDH.")
+    assert "funder" not in _org(rec, "Fondation Nour").roles

@@ -46,6 +46,9 @@ DATELINE_WEIGHT = 0.5
 the text was signed, which is often but not always where the money goes)."""
 
 NON_PARTNER_ROLES = frozenset({"issuer"})
+ACTING_ROLES = frozenset({"issuer", "implementer"})
+NO_MAIN_FUNDER_KINDS = frozenset({"programme"})
+"""A programme is what money is spent under; it is the main funder only where the text has it pay."""
 SUBJECT_DEPS = frozenset({"nsubj", "obl:agent"})
 _BRACKET_GAP = re.compile(r"\s*\(\s*")
 PROVINCE_LIKE = {"province": ("province", "prefecture"), "prefecture": ("prefecture", "province")}
@@ -209,6 +212,7 @@ class AllocationsComponent:
                 spans.append(span)
         doc.spans[self.span_key] = spans
         doc._.allocations = records
+        _funders_pay(doc, {r["funder"] for r in records if r["funder"]})
         return doc
 
     def export(self, doc: Doc) -> dict[str, Any]:
@@ -544,9 +548,17 @@ class _Context:
         return None, False
 
     def _main_funder(self) -> Ent | None:
-        """Most mentioned funder organisation (funder role or payer cue), ties going to the first mentioned."""
+        """Most mentioned funder organisation (funder role or payer cue), ties going to the first mentioned;
+        where none is shown paying, the body that announces or carries out the spending (spec §2.1),
+        else the first organisation named that is no mere recipient or partner (the lead's actor)."""
         keys = {o.key for o in self.orgs if "funder" in o.roles or self.cue_of(o) == "payer"}
-        return _most_mentioned([o for o in self.orgs if o.key in keys], lambda o: 1.0)
+        if not keys:
+            keys = {o.key for o in self.orgs if o.roles & ACTING_ROLES and o.kind not in NO_MAIN_FUNDER_KINDS}
+        if keys:
+            return _most_mentioned([o for o in self.orgs if o.key in keys], lambda o: 1.0)
+        # the lead's actor: the first organisation named that is no mere recipient or partner
+        return next((o for o in self.orgs if not o.roles & {"partner"} and o.kind not in NO_MAIN_FUNDER_KINDS
+                     and self.cue_of(o) not in ("partner", "recipient")), None)
 
     def partners_in(self, unit: Unit, d: Draft, funders_here: set[str]) -> list[str]:
         out: list[str] = []
@@ -635,6 +647,15 @@ class _Context:
                     if cat not in out:
                         out.append(cat)
         return out
+
+
+def _funders_pay(doc: Doc, labels: set[str]) -> None:
+    """An organisation that an allocation has paying has the funder role in the organisations list too."""
+    folded = {fold(x) for x in labels}
+    for org in doc.user_data.get("communique_organizations", []):
+        if fold(org.get("acronym")) in folded or fold(org.get("name")) in folded:
+            roles = [r for r in org["roles"] if r != "mentioned"]
+            org["roles"] = ["funder", *(r for r in roles if r != "funder")]
 
 
 def _most_mentioned(ents: list[Ent], weight: Any) -> Ent | None:
