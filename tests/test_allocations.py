@@ -160,7 +160,8 @@ def test_allocations_generic_place_and_issuer_not_partner(nlp) -> None:
     out = _link(nlp, text, orgs=[("Division sociale", div)],
                 places=[("Tata", {"name": "Tata", "type": "province"})])
     assert out[0]["places"] == ["Tata"]
-    assert out[0]["partners"] == [] and out[0]["funder"] is None
+    # no payer shown: the body that announces the spending is the main funder (spec 2.1), never a partner
+    assert out[0]["partners"] == [] and out[0]["funder"] == "Division sociale"
 
 
 def test_allocations_partner_phrase_and_acronym_label(nlp) -> None:

@@ -479,6 +479,7 @@ def test_organizations_council_decisions_pay(nlp: Any, text: str) -> None:
 
 
 def test_organizations_approving_a_cost_is_no_payment(nlp: Any) -> None:
-    o = find(orgs_of(nlp, "Le Comité provincial de développement humain a approuvé 4 projets d'un coût de 3 MDH."),
+    o = find(orgs_of(nlp, "Le Comité provincial de développement humain a approuvé 4 projets d'un coût de 3 MDH, "
+                          "financés par l'Initiative nationale pour le développement humain."),
              "Comité provincial de développement humain")
     assert o is not None and "funder" not in o["roles"]
