@@ -185,3 +185,36 @@ def test_announcing_aid_makes_a_government_its_funder_but_a_convention_that_prov
     rec = extract("La convention, conclue avec l'association Tawjih et la Fondation Nour, prévoit l'octroi de "
                   "prêts d'honneur de 50.000 DH. L'INDH y contribue à hauteur de 3,6 MDH.")
     assert "funder" not in _org(rec, "Fondation Nour").roles
+
+
+def test_each_sum_of_a_list_of_recipients_goes_to_its_own_recipient() -> None:
+    rec = extract("L'initiative profite à l'association Ighram qui a bénéficié d'un apport de l'INDH d'une valeur de "
+                  "200.000 dhs, l'association Amellagou pour la culture (29.719 dhs) et l'association du Haut Guir "
+                  "(90.000 dhs).")
+    assert _alloc(rec, 200_000).partners == ["Association Ighram"]
+    assert _alloc(rec, 29_719).partners == ["Association Amellagou pour la culture"]
+    assert _alloc(rec, 90_000).partners == ["Association du Haut Guir"]
+    assert {a.funder for a in rec.allocations} == {"INDH"}
+
+
+def test_respectivement_pairs_payers_with_their_sums_in_order() -> None:
+    rec = extract("Les contributions sont réparties entre l'INDH, le Conseil régional et la commune de Tiznit, "
+                  "avec respectivement 5 MDH, 3 MDH et 2 MDH.")
+    assert [_alloc(rec, v).funder for v in (5e6, 3e6, 2e6)] == ["INDH", "Conseil régional", "Commune de Tiznit"]
+    assert sorted(_alloc(rec, 3e6).partners) == ["Commune de Tiznit", "INDH"]
+
+
+def test_respectivement_pairs_sums_with_their_recipients_in_order() -> None:
+    rec = extract("Le Conseil provincial a accordé des subventions de 200.000 et 100.000 dirhams respectivement à "
+                  "l'association Nour et à l'association Amal.")
+    assert [a.value for a in rec.amounts] == [200_000, 100_000]
+    assert _alloc(rec, 200_000).partners == ["Association Nour"]
+    assert _alloc(rec, 100_000).partners == ["Association Amal"]
+
+
+def test_a_bare_sum_takes_the_currency_of_the_sum_next_to_it() -> None:
+    rec = extract("Le budget s'élève à 1,15 milliard de dirhams, dont 125,24 millions pour les projets. "
+                  "Il touchera 4 millions de personnes.")
+    assert [(a.value, a.currency) for a in rec.amounts] == [(1_150_000_000, "MAD"), (125_240_000, "MAD")]
+    rec = extract("Les aides de 2 et 3 MDH ont été versées en 2022 et 2023.")
+    assert [a.value for a in rec.amounts] == [2_000_000, 3_000_000]

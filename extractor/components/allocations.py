@@ -34,6 +34,7 @@ from ..normalizers.allocations import (
 )
 from ..text import doc_text, fold
 from .amounts import amount_dict
+from .enumerations import own_recipients, respective
 
 SPAN_KEY = "allocations"
 AMOUNTS_KEY = "amounts"
@@ -116,6 +117,8 @@ class Draft:
     own_funder: bool = False
     part_of: int | None = None
     parts: list[int] = field(default_factory=list)
+    recipient: Ent | None = None  # its own recipient in an enumeration of recipients with their sums
+    payer: Ent | None = None  # the body `respectivement` pairs it with
 
 
 def _span_bounds(span: Span, value: Any) -> tuple[int, int]:
@@ -232,6 +235,7 @@ class AllocationsComponent:
         ctx = _Context(doc, self.cues, orgs, places, bens)
         drafts = self._drafts(ctx, amounts)
         self._parts(ctx, drafts)
+        self._pairings(ctx, drafts)
         for d in drafts:
             self._funder(ctx, d, drafts)
         for d in drafts:
@@ -307,9 +311,29 @@ class AllocationsComponent:
                     total.parts.append(d.index)
                     d.rule.append("part_of:list")
 
+    def _pairings(self, ctx: _Context, drafts: list[Draft]) -> None:
+        """Sums paired with bodies by an enumeration of the statement (see `enumerations`)."""
+        text, c = ctx.text, self.cues
+        for start in sorted({d.unit.start for d in drafts}):
+            unit = next(d.unit for d in drafts if d.unit.start == start)
+            orgs = [o for o in ctx.orgs if _inside(o, unit.start, unit.end) and ctx.cue_of(o) != "issuer"]
+            sums = [(s, e) for s, e in ctx.amount_bounds if unit.start <= s and e <= unit.end]
+            hit = c.first("RESPECTIVELY", text[unit.start:unit.end])
+            payers, recipients = respective(orgs, sums, unit.start + hit.start if hit else None)
+            funders = {o.key for o in orgs if "funder" in o.roles or ctx.cue_of(o) == "payer"}
+            own = own_recipients(text, orgs, sums, lambda g: c.fullmatch("RECIPIENT_SUM_GAP", g) is not None,
+                                 funders)
+            for d in drafts:
+                if d.unit.start == start:
+                    d.payer = payers.get(d.amount.start)
+                    d.recipient = recipients.get(d.amount.start) or own.get(d.amount.start)
+
     def _funder(self, ctx: _Context, d: Draft, drafts: list[Draft]) -> None:
         """The payer named in the sum's own clause, else one named for it later in the statement."""
         a, unit, text, c = d.amount, d.unit, ctx.text, self.cues
+        if d.payer is not None:
+            self._set_funder(d, d.payer, "funder.respectively")
+            return
         seg_start = max(unit.start, ctx.prev_amount_end(a.start, unit.start))
         seg_end = min(unit.end, ctx.next_amount_start(a.end, unit.end))
         in_unit = [o for o in ctx.orgs if _inside(o, unit.start, unit.end)]
@@ -561,6 +585,8 @@ class _Context:
                      and self.cue_of(o) not in ("partner", "recipient")), None)
 
     def partners_in(self, unit: Unit, d: Draft, funders_here: set[str]) -> list[str]:
+        if d.recipient is not None:  # each sum of an enumeration goes to its own recipient
+            return [] if d.funder is not None and _same_org(d.recipient, d.funder) else [d.recipient.label]
         out: list[str] = []
         seen: list[Ent] = []
         for o in self.orgs:

@@ -20,7 +20,7 @@ LABELS = frozenset({
     "GIVEN", "NOT_GIVEN", "NOT_GIVEN_AFTER", "RESTATEMENT", "PART", "AGENT_AFTER", "ISSUER_BEFORE",
     "PARTNER_BEFORE", "RECIPIENT_AFTER", "ARTICLE", "PLACE_EXCLUDE_BEFORE", "GENERIC_PLACE", "PURPOSE",
     "PROGRAMME", "BULLET", "LIST_INTRO", "SENTENCE_END", "PAYER_BEFORE", "PAYER_AFTER", "APPROVER_AFTER",
-    "ISSUER_AFTER", "PART_NEXT", "LIST_JOINT",
+    "ISSUER_AFTER", "PART_NEXT", "LIST_JOINT", "RECIPIENT_SUM_GAP", "RESPECTIVELY",
 })
 BEFORE_LABELS = ("ISSUER_BEFORE", "PARTNER_BEFORE", "PART", "PLACE_EXCLUDE_BEFORE", "PAYER_BEFORE", "PART_NEXT")
 """Labels whose patterns are anchored at the end of the text before a word (an article may follow)."""
@@ -125,6 +125,13 @@ class AllocationCues:
         """Id of the LIST_JOINT rule when the whole gap between two organisations joins them in one
         enumeration (`X, Y et Z`): co-contributors, of whom the first named is the funder."""
         for c in self.cues["LIST_JOINT"]:
+            if c.regex.fullmatch(gap):
+                return c.id
+        return None
+
+    def fullmatch(self, label: str, gap: str) -> str | None:
+        """Id of a rule of `label` that matches the whole of `gap`."""
+        for c in self.cues[label]:
             if c.regex.fullmatch(gap):
                 return c.id
         return None

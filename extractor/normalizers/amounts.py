@@ -99,6 +99,15 @@ class AmountGrammar:
         self.separators = [(r, re.compile(r.pattern)) for r in by["TABLE_SEPARATOR"]]
         not_range = "|".join(r.pattern for r in by["NOT_RANGE"]) or r"(?!x)x"
         self.not_range = re.compile(rf"(?<!\w)(?:{not_range}){_WS}*$", re.IGNORECASE)
+        # bare sums that take the currency of a sum next to them (spec §1 Amount):
+        # after it, a scaled number with no noun of its own (`1,15 milliard de dirhams, dont 125,24 millions
+        # pour ...`); before it, a number joined to it (`200.000 et 100.000 dirhams`)
+        self.bare_after = re.compile(
+            rf"(?<![\w.,])(?P<num>{DIGITS_PATTERN}){_WS}*(?P<scale>{scale})(?!\w)(?!{_WS}*(?:de|d['’]|\())",
+            re.IGNORECASE)
+        self.bare_before = re.compile(
+            rf"(?<![\w.,])(?P<num>{DIGITS_PATTERN})(?:{_WS}*(?P<scale>{scale}))?{_WS}+(?:et|ou){_WS}+$", re.IGNORECASE)
+        self.clause_end = re.compile(r"[.;!?\n](?!\d)")
 
     def _which(self, m: re.Match[str], prefix: str, label: str) -> AmountRule | None:
         for i, r in enumerate(self.by[label]):
@@ -121,6 +130,7 @@ class AmountGrammar:
     def find(self, text: str) -> list[AmountMatch]:
         """Every sum of money in `text`, in text order, with qualifier and range resolved."""
         out: list[AmountMatch] = []
+        factors: dict[int, float] = {}  # amount start -> value of one unit of its number (scale x currency)
         cores = list(self.core.finditer(text))
         consumed_until = -1
         for m in cores:
@@ -165,7 +175,36 @@ class AmountGrammar:
             consumed_until = end
             out.append(AmountMatch(text[start:end], start, end, value, cur.currency or "", qualifier,
                                    value_max, "+".join(rule_parts)))
-        return out
+            factors[start] = value / parse_number(m.group("num")) if value_max is None else 0.0
+        return self._with_bare(text, out, factors)
+
+    def _scaled(self, m: re.Match[str]) -> float:
+        """The number of a bare-sum match times its own scale word."""
+        scale_rule = self._which(m, "s", "SCALE") if m.group("scale") else None
+        return parse_number(m.group("num")) * (scale_rule.scale if scale_rule and scale_rule.scale else 1.0)
+
+    def _with_bare(self, text: str, found: list[AmountMatch], factors: dict[int, float]) -> list[AmountMatch]:
+        """`found` plus the bare sums that share a neighbour's currency, in text order."""
+        extra: list[AmountMatch] = []
+        spans = [(a.start, a.end) for a in found]
+        for i, a in enumerate(found):
+            factor = factors.get(a.start, 0.0)
+            b = self.bare_before.search(text, max(0, a.start - 40), a.start)
+            if b is not None and factor > 0 and not re.fullmatch(r"(?:19|20)\d\d", b.group("num")) \
+                    and not any(s <= b.start() < e for s, e in spans):
+                value = self._scaled(b) * (1.0 if b.group("scale") else factor)
+                end = b.end("scale") if b.group("scale") else b.end("num")
+                extra.append(AmountMatch(text[b.start():end], b.start(), end, round(value, 2), a.currency,
+                                         Qualifier.exact.value, None, "bare.before"))
+            stop = self.clause_end.search(text, a.end)
+            limit = min(stop.start() if stop else len(text), found[i + 1].start if i + 1 < len(found) else len(text))
+            for m in self.bare_after.finditer(text, a.end, limit):
+                extra.append(AmountMatch(m.group(0), m.start(), m.end(), round(self._scaled(m), 2), a.currency,
+                                         Qualifier.exact.value, None, "bare.after"))
+        if not extra:
+            return found
+        out = sorted(found + extra, key=lambda x: x.start)
+        return [x for k, x in enumerate(out) if not any(y.start <= x.start < y.end for y in out[:k])]
 
     def find_all(self, text: str) -> list[AmountMatch]:
         """Running-text amounts, then the amounts of table columns, in text order."""
