@@ -218,3 +218,62 @@ def test_a_bare_sum_takes_the_currency_of_the_sum_next_to_it() -> None:
     assert [(a.value, a.currency) for a in rec.amounts] == [(1_150_000_000, "MAD"), (125_240_000, "MAD")]
     rec = extract("Les aides de 2 et 3 MDH ont été versées en 2022 et 2023.")
     assert [a.value for a in rec.amounts] == [2_000_000, 3_000_000]
+
+
+def test_a_state_by_its_formal_name_pays_after_its_gift() -> None:
+    rec = extract("La Fondation Mohammed V pour la solidarité a reçu un don en nature, d’une valeur de 10 millions "
+                  "de dirhams, de la République populaire de Chine.")
+    assert _alloc(rec, 10_000_000).funder == "République populaire de Chine"
+    assert str(_org(rec, "République populaire de Chine").kind) == "international"
+
+
+def test_a_letterhead_kingdom_is_no_organisation() -> None:
+    rec = extract("Royaume du Maroc\nMinistère de l'Intérieur\n\nLe Ministère de l'Intérieur a alloué 3 MDH.")
+    assert _org(rec, "Royaume du Maroc") is None
+
+
+def test_states_are_found_without_their_accents() -> None:
+    rec = extract("Il s'agit du deuxième don que les Etats-Unis accordent au Royaume, soit 697,5 millions de dollars.")
+    assert _alloc(rec, 697_500_000).funder == "Etats-Unis"
+
+
+def test_the_government_with_a_capital_is_an_organisation_wherever_named() -> None:
+    rec = extract("Le Gouvernement a présenté le projet de loi devant la Chambre des représentants.")
+    assert _org(rec, "Gouvernement") is not None and _org(rec, "Chambre des représentants") is not None
+
+
+def test_a_lower_case_council_in_passing_is_no_organisation() -> None:
+    rec = extract("À Ksar El Kebir, le conseil communal a par ailleurs annoncé l'acquisition de 4 minibus.")
+    assert _org(rec, "conseil communal") is None
+
+
+def test_a_relative_clause_after_a_territory_is_not_the_territory_acting() -> None:
+    rec = extract("Le ministère annonce le programme de sauvegarde de la plaine du Souss et de la province de "
+                  "Chtouka Aït Baha, qui mobilisera un investissement global de 4 milliards de dirhams.")
+    assert _org(rec, "Chtouka") is None
+    assert "chtouka ait baha" in {fold(p) for p in _places(rec)}
+
+
+def test_a_weekday_on_a_date_line_is_no_place() -> None:
+    rec = extract("Un titre\n\nSamedi 9 Avril 2016\n\nL'Arabie saoudite a accordé un don de 230 millions de dollars.")
+    assert "Samedi" not in _places(rec) and str(rec.date) == "2016-04-09"
+
+
+def test_a_person_after_a_province_name_is_no_part_of_it() -> None:
+    rec = extract("En présence du gouverneur de la province de Taza Mustapha El Maaza, le conseil a approuvé 3 MDH.")
+    assert _places(rec).get("Taza") == "province" and not any("Mustapha" in p for p in _places(rec))
+
+
+def test_secretariats_of_state_and_provincial_assemblies_are_bodies() -> None:
+    rec = extract("L'assemblée provinciale de Khouribga contribue à hauteur de 10 MDH. Le Secrétariat d'Etat "
+                  "chargé du développement durable apporte 2 MDH.")
+    assert _alloc(rec, 10_000_000).funder == "Assemblée provinciale de Khouribga"
+    assert _alloc(rec, 2_000_000).funder == "Secrétariat d'Etat chargé du développement durable"
+
+
+def test_a_newspaper_the_text_is_credited_to_is_its_issuer_and_never_its_payer() -> None:
+    rec = extract("Ces aides, d'une valeur de 90 millions d'euros, précise le quotidien Al Massae, serviront à la "
+                  "surveillance des frontières. La Commission européenne finance le programme.")
+    press = _org(rec, "Al Massae")
+    assert press is not None and press.roles == ["issuer"]
+    assert _alloc(rec, 90_000_000).funder == "Commission européenne"

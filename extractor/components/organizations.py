@@ -18,6 +18,7 @@ How it reads a text (every word list is data under `patterns/organizations/`):
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -184,7 +185,8 @@ class OrganizationsComponent:
         heads: set[str] = set()
         for t in self.lex.triggers.values():
             if t.gazetteer is not None:
-                names = sorted({n for n, code in names_of_type(t.gazetteer) if code not in t.exclude_codes})
+                names = {n for n, code in names_of_type(t.gazetteer) if code not in t.exclude_codes}
+                names = sorted(names | {_strip_accents(n) for n in names})  # `Etats-Unis` as often as `États-Unis`
                 self.gazetteer_heads.add(t.id, list(nlp.tokenizer.pipe(names)))
                 continue
             self.matcher.add(t.id, [t.pattern])
@@ -492,7 +494,8 @@ class OrganizationsComponent:
                 orgs[idx].acronym = orgs[idx].acronym or text[m.start:m.end]
         for m in deferred:
             idx = self._antecedent(orgs, self._equiv(fold(text[m.start:m.end])))
-            if idx is None and m.trigger is not None and m.trigger.bare_ok:
+            if idx is None and m.trigger is not None and m.trigger.bare_ok \
+                    and (text[m.start].isupper() or m.trigger.role_gated):
                 idx = self._bare_org(orgs, by_key, m, text[m.start:m.end])
             if idx is not None:
                 self._attach(orgs[idx], m, text[m.start:m.end])
@@ -501,12 +504,15 @@ class OrganizationsComponent:
 
     def _bare_org(self, orgs: list[_Org], by_key: dict[str, int], m: _Mention, mtext: str) -> int:
         """A head that names a body on its own (`le Gouvernement`, `le Conseil provincial`): one
-        organisation per wording, kept only where a role cue attaches to one of its mentions."""
+        organisation per wording, kept only where a role cue attaches to one of its mentions when its
+        trigger is role-gated (a lower-case head, `le conseil communal`, is a body only where its trigger
+        says so)."""
         key = "generic:" + self._equiv(fold(mtext))
         if key not in by_key:
             by_key[key] = len(orgs)
             kind = str(m.trigger.label) if m.trigger else "other"
-            orgs.append(_Org(key, mtext[:1].upper() + mtext[1:], kind, m.rule, role_gated=True))
+            gated = m.trigger is None or m.trigger.role_gated
+            orgs.append(_Org(key, mtext[:1].upper() + mtext[1:], kind, m.rule, role_gated=gated))
         return by_key[key]
 
     def _merge_glosses(self, text: str, orgs: list[_Org], by_mention: dict[int, int],
@@ -650,9 +656,11 @@ class OrganizationsComponent:
             first, last = mentions[g[0]], mentions[g[-1]]
             if g[-1] not in after_cache:
                 before = text[max(0, first.start - 40):first.start]
+                # a relative clause after a territory in a genitive is the head noun's (`le programme de
+                # la province de X, qui mobilisera`), after a body it may be the body's
+                relative = bool(_RELATIVE.match(text, last.end)) and id(last) not in territories
                 subject = not _LOCATIVE.search(before) and (not _GENITIVE.search(before)
-                                                            or bool(self.lex.members.search(before))
-                                                            or bool(_RELATIVE.match(text, last.end)))
+                                                            or bool(self.lex.members.search(before)) or relative)
                 # the cue must end before the next organisation (a territory named as a place does not count)
                 nxt_m = next((x.start for x in mentions[g[-1] + 1:] if id(x) not in territories), n)
                 found: list[CompiledRole] = []
@@ -761,6 +769,10 @@ class OrganizationsComponent:
 
     def export(self, doc: Doc) -> dict[str, Any]:
         return {"organizations": list(doc.user_data.get("communique_organizations", []))}
+
+
+def _strip_accents(s: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", s) if not unicodedata.combining(c))
 
 
 def _first_token_words(t: TriggerRule) -> set[str]:

@@ -11,7 +11,7 @@ letterhead line gives no place. One Place per (folded name, type), with all its 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
@@ -126,6 +126,7 @@ class PlacesComponent:
         """Trigger mentions, and the stretches where a territory is an actor (no place there)."""
         out, actors = [], []
         for c in self.grammar.find(text):
+            c = self._known_prefix(c)
             if c.subject:
                 i = int(starts.searchsorted(c.end))
                 if i < len(doc) and doc[i].pos_ in _END_VERBS and not self._undergoes(doc, i):
@@ -160,6 +161,18 @@ class PlacesComponent:
                 entry = self._entry(c.text, (t,))
             out.append(self._mention(text, c.start, c.end, t, c.rule, "trigger", entry))
         return out, actors
+
+    def _known_prefix(self, c: Any) -> Any:
+        """A province, prefecture or region (closed sets) whose unknown name begins with a known place ends
+        there: `la province de Taza Mustapha X` (a governor's name after his province) is Taza."""
+        words = list(re.finditer(r"\S+", c.text))
+        if c.type not in (*_PROVINCIAL, "region") or len(words) < 2 or self.gaz.get(match_key(c.text, self.spellings)):
+            return c
+        for k in range(len(words) - 1, 0, -1):
+            head = c.text[: words[k - 1].end()]
+            if self.gaz.get(match_key(head, self.spellings)) and words[k].group()[:1].isupper():
+                return replace(c, text=head, end=c.start + len(head))
+        return c
 
     def _undergoes(self, doc: Doc, i: int) -> bool:
         """The verb group at token i is one a place is the subject of (`la commune de X a bénéficié`).

@@ -109,6 +109,7 @@ class DateGrammar:
         self.news_line_numeric = re.compile(
             rf"{news_head}(?P<date>(?P<day>[0-3]?\d)[/.-](?P<month>[01]?\d)[/.-](?P<year>(?:19|20)\d{{2}})){news_tail}",
             re.M | re.I)
+        self.weekday = re.compile(weekday, re.I)
         self.title_label = re.compile(
             "|".join(f"(?:{r.pattern})" for r in by["TITLE_LABEL"]) or r"(?!x)x", re.I)
         web = "|".join(f"(?:{r.pattern})" for r in by["WEB_PREFIX"]) or r"(?!x)x"
@@ -187,8 +188,8 @@ def find_issue_line(text: str, g: DateGrammar | None = None) -> DatelineMatch | 
     g = g or grammar()
     for m in g.issue_line.finditer(text):
         place = m.group("place").strip()
-        if g.title_label.fullmatch(place):
-            continue
+        if g.title_label.fullmatch(place) or g.weekday.fullmatch(place):
+            continue  # `Samedi 9 avril 2016` is a news date line, not a place and a date
         d = _dmy_value(m, g)
         if d is None:
             continue

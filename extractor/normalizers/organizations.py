@@ -50,8 +50,8 @@ class TriggerRule(Rule):
     gazetteer: str | None = None
     """A place type whose gazetteer names (and variants) are the heads, instead of `pattern`
     (`country`: `le Portugal a accordé`, a state used as an actor)."""
-    exclude_codes: list[str] = []
-    actor_roles: list[Role] | None = None
+    exclude_codes: tuple[str, ...] = ()
+    actor_roles: tuple[Role, ...] | None = None
     """The only roles that make this head an organisation (a state is one where it pays, not where
     a diplomat praises `le partenariat entre la France et le Maroc`); None: every role."""
     """Gazetteer codes left out of a `gazetteer` trigger (another trigger reads them)."""
