@@ -277,3 +277,25 @@ def test_a_newspaper_the_text_is_credited_to_is_its_issuer_and_never_its_payer()
     press = _org(rec, "Al Massae")
     assert press is not None and press.roles == ["issuer"]
     assert _alloc(rec, 90_000_000).funder == "Commission européenne"
+
+
+def test_a_body_paired_with_its_own_sum_is_a_partner_in_the_organisations_list() -> None:
+    rec = extract("L'INDH a financé l'association Amellagou pour la culture (29.719 dhs) et l'association du Haut "
+                  "Guir (90.000 dhs).")
+    assert "partner" in _org(rec, "Amellagou").roles and "partner" in _org(rec, "Haut Guir").roles
+
+
+def test_a_council_whose_session_adopts_conventions_is_a_party_to_them() -> None:
+    rec = extract("Le Conseil de la région de Béni Mellal-Khénifra a tenu lundi sa session ordinaire, marquée par "
+                  "l'adoption de sept conventions d'un coût de 488 millions de dirhams.")
+    council = _org(rec, "Conseil de la région de Béni Mellal-Khénifra")
+    assert "partner" in council.roles and "funder" in council.roles
+    assert _alloc(rec, 488_000_000).funder == "Conseil de la région de Béni Mellal-Khénifra"
+
+
+def test_the_ministry_de_tutelle_is_the_ministry_named_before_and_runs_its_programme() -> None:
+    rec = extract("Le ministère de l'Agriculture a lancé un programme de sauvegarde du cheptel. Le ministère de "
+                  "tutelle a entrepris la mise en œuvre de ce programme doté de 1,53 milliard de dirhams.")
+    ministry = _org(rec, "ministère de l'Agriculture")
+    assert "implementer" in ministry.roles and len(rec.organizations) == 1
+    assert _alloc(rec, 1_530_000_000).funder == "Ministère de l'Agriculture"

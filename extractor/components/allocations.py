@@ -216,6 +216,7 @@ class AllocationsComponent:
         doc.spans[self.span_key] = spans
         doc._.allocations = records
         _funders_pay(doc, {r["funder"] for r in records if r["funder"]})
+        _recipients_partner(doc, {r["partners"][0] for r in records if "+recipient" in r["rule"].split(";")})
         return doc
 
     def export(self, doc: Doc) -> dict[str, Any]:
@@ -574,19 +575,22 @@ class _Context:
     def _main_funder(self) -> Ent | None:
         """Most mentioned funder organisation (funder role or payer cue), ties going to the first mentioned;
         where none is shown paying, the body that announces or carries out the spending (spec §2.1),
-        else the first organisation named that is no mere recipient or partner (the lead's actor)."""
+        else the first organisation named that no cue casts as a recipient or partner (the lead's actor)."""
         keys = {o.key for o in self.orgs if "funder" in o.roles or self.cue_of(o) == "payer"}
         if not keys:
             keys = {o.key for o in self.orgs if o.roles & ACTING_ROLES and o.kind not in NO_MAIN_FUNDER_KINDS}
         if keys:
             return _most_mentioned([o for o in self.orgs if o.key in keys], lambda o: 1.0)
         # the lead's actor: the first organisation named that is no mere recipient or partner
-        return next((o for o in self.orgs if not o.roles & {"partner"} and o.kind not in NO_MAIN_FUNDER_KINDS
+        return next((o for o in self.orgs if o.kind not in NO_MAIN_FUNDER_KINDS
                      and self.cue_of(o) not in ("partner", "recipient")), None)
 
     def partners_in(self, unit: Unit, d: Draft, funders_here: set[str]) -> list[str]:
         if d.recipient is not None:  # each sum of an enumeration goes to its own recipient
-            return [] if d.funder is not None and _same_org(d.recipient, d.funder) else [d.recipient.label]
+            if d.funder is not None and _same_org(d.recipient, d.funder):
+                return []
+            d.rule.append("+recipient")
+            return [d.recipient.label]
         out: list[str] = []
         seen: list[Ent] = []
         for o in self.orgs:
@@ -682,6 +686,15 @@ def _funders_pay(doc: Doc, labels: set[str]) -> None:
         if fold(org.get("acronym")) in folded or fold(org.get("name")) in folded:
             roles = [r for r in org["roles"] if r != "mentioned"]
             org["roles"] = ["funder", *(r for r in roles if r != "funder")]
+
+
+def _recipients_partner(doc: Doc, labels: set[str]) -> None:
+    """A body an enumeration pairs with its own sum is a partner of that spending (spec §2.1)."""
+    folded = {fold(x) for x in labels}
+    for org in doc.user_data.get("communique_organizations", []):
+        if fold(org.get("acronym")) in folded or fold(org.get("name")) in folded:
+            roles = [r for r in org["roles"] if r != "mentioned"]
+            org["roles"] = [r for r in ("funder", "partner", "issuer", "implementer") if r in roles or r == "partner"]
 
 
 def _most_mentioned(ents: list[Ent], weight: Any) -> Ent | None:
