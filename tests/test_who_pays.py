@@ -299,3 +299,13 @@ def test_the_ministry_de_tutelle_is_the_ministry_named_before_and_runs_its_progr
     ministry = _org(rec, "ministère de l'Agriculture")
     assert "implementer" in ministry.roles and len(rec.organizations) == 1
     assert _alloc(rec, 1_530_000_000).funder == "Ministère de l'Agriculture"
+
+
+def test_small_towns_of_a_few_hundred_people_are_places() -> None:
+    rec = extract("Le centre de santé d'Asni et l'école d'Aoufous ont reçu 2 MDH de l'INDH.")
+    assert {"Asni", "Aoufous"} <= set(_places(rec))
+
+
+def test_a_first_name_that_is_also_a_hamlet_is_no_place() -> None:
+    rec = extract("Mme Naima Benali, présidente de l'association, a reçu un chèque de 50.000 dirhams.")
+    assert "Naima" not in _places(rec)
