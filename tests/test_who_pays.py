@@ -309,3 +309,9 @@ def test_small_towns_of_a_few_hundred_people_are_places() -> None:
 def test_a_first_name_that_is_also_a_hamlet_is_no_place() -> None:
     rec = extract("Mme Naima Benali, présidente de l'association, a reçu un chèque de 50.000 dirhams.")
     assert "Naima" not in _places(rec)
+
+
+def test_a_day_and_month_without_a_year_or_a_time_of_day_counts_nothing() -> None:
+    rec = extract("Selon le quotidien, dans son édition des 26 et 27 août, le centre accueille 40 personnes âgées.\n"
+                  "jeudi, 11 juillet, 2024 à 19:24\nAu cours des deux derniers mois, 38 coopératives ont été aidées.")
+    assert sorted(q.value for q in rec.quantities) == [38, 40]

@@ -16,6 +16,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from ..normalizers.dates import date_like
 from ..normalizers.quantities import QUANTITIES_FILE, NumberMatch, QuantityGrammar, grammar
 from ..text import doc_text
 from .beneficiaries import after_name_word, sentence_bounds, sentence_of
@@ -68,6 +69,7 @@ class QuantitiesComponent:
         text = doc_text(doc)
         g = self.grammar
         taken = [(s.start_char, s.end_char) for key in SKIP_SPAN_KEYS for s in doc.spans.get(key, [])]
+        taken += date_like(text)  # `les 26 et 27 août` with no year is no date mention, and no count either
         found: list[tuple[NumberMatch, QuantityMatch | None]] = []
         for n in g.numbers(text):
             if any(s < n.end and n.start < e for s, e in taken):

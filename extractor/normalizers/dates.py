@@ -110,6 +110,7 @@ class DateGrammar:
             rf"{news_head}(?P<date>(?P<day>[0-3]?\d)[/.-](?P<month>[01]?\d)[/.-](?P<year>(?:19|20)\d{{2}})){news_tail}",
             re.M | re.I)
         self.weekday = re.compile(weekday, re.I)
+        self.time_of_day = re.compile(r"(?<![\w:])[0-2]?\d[\s\u00a0]*[:hH][\s\u00a0]*[0-5]\d(?![\w:])")
         self.title_label = re.compile(
             "|".join(f"(?:{r.pattern})" for r in by["TITLE_LABEL"]) or r"(?!x)x", re.I)
         web = "|".join(f"(?:{r.pattern})" for r in by["WEB_PREFIX"]) or r"(?!x)x"
@@ -225,6 +226,14 @@ def _dmy_value(m: re.Match[str], g: DateGrammar) -> dt.date | None:
         return parse_date(_day(m.group("day")), g.month_number(m.group("month")), int(m.group("year")))
     except ValueError:
         return None
+
+
+def date_like(text: str, g: DateGrammar | None = None) -> list[tuple[int, int]]:
+    """Stretches that read as a day and month, a span of days or a time of day, with or without a year
+    (`les 26 et 27 août`, `le 8 septembre dernier`, `à 19:24`): their numbers count nothing."""
+    g = g or grammar()
+    return [(m.start(), m.end()) for rx in (g.day_span, g.day_month_year, g.day_month, g.first_day, g.time_of_day)
+            for m in rx.finditer(text)]
 
 
 def find_dates(text: str, default_year: int | None = None, blocked: list[tuple[int, int]] | None = None,
