@@ -315,3 +315,14 @@ def test_a_day_and_month_without_a_year_or_a_time_of_day_counts_nothing() -> Non
     rec = extract("Selon le quotidien, dans son édition des 26 et 27 août, le centre accueille 40 personnes âgées.\n"
                   "jeudi, 11 juillet, 2024 à 19:24\nAu cours des deux derniers mois, 38 coopératives ont été aidées.")
     assert sorted(q.value for q in rec.quantities) == [38, 40]
+
+
+def test_places_of_officials_titles_signatures_and_foreign_donors_are_no_places_of_spending() -> None:
+    rec = extract("En présence des gouverneurs des provinces de Sidi Ifni, d'Assa-Zag et de Tan-Tan, le Conseil de "
+                  "la région de Guelmim-Oued Noun a approuvé un budget de 446,89 millions de dirhams pour les "
+                  "routes rurales de la province de Guelmim.")
+    assert _alloc(rec, 446_890_000).places == ["Guelmim"]
+    rec = extract("Le Maroc et la MCC ont signé, ce jeudi à Rabat, un programme de 450 millions de dollars.")
+    assert "Rabat" not in _alloc(rec, 450_000_000).places
+    rec = extract("Le Japon a accordé un don de 1,7 MDH pour l'école de Mhaya, dans la province de Taounate.")
+    assert "Japon" not in _alloc(rec, 1_700_000).places

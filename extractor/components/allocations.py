@@ -52,6 +52,9 @@ NO_MAIN_FUNDER_KINDS = frozenset({"programme"})
 """A programme is what money is spent under; it is the main funder only where the text has it pay."""
 SUBJECT_DEPS = frozenset({"nsubj", "obl:agent"})
 _BRACKET_GAP = re.compile(r"\s*\(\s*")
+_LIST_GAP = re.compile(r"\s*(?:,|\bet\b)\s*(?:(?:de|d['’]|du|des)\s*)?(?:(?:la|l['’])\s*)?")
+HOME_COUNTRY_KEYS = frozenset({"maroc"})
+"""Folded names of the country the communiqués are about: the only country that is a place of spending."""
 PROVINCE_LIKE = {"province": ("province", "prefecture"), "prefecture": ("prefecture", "province")}
 
 
@@ -473,6 +476,7 @@ class _Context:
         self.sentences = sentences(self.text, c)
         self.items, self.intro_of = line_units(self.text, c)
         self.main_funder = self._main_funder()
+        self.not_spent = self._not_spent()
         self.main_place_ent = self._main_place()
         self.main_place = self.main_place_ent.name if self.main_place_ent else None
         self.generic = [(h, self.text[h.start:h.end]) for h in c.all("GENERIC_PLACE", self.text)]
@@ -631,7 +635,25 @@ class _Context:
             before = [p for p in self.places if p.end <= hit.start and p.type in types]
             if before:
                 refs.append(replace(before[-1], start=hit.start, end=hit.end))
-        return _most_mentioned(self.places + refs, weight)
+        home = [p for p in self.places if p.type != "country" or p.key in HOME_COUNTRY_KEYS]
+        return _most_mentioned(home + refs, weight)
+
+    def _not_spent(self) -> set[tuple[int, int]]:
+        """Place mentions that are no place of spending: a foreign state (it gives or signs; the money
+        is spent at home), a place in an official's title or where a text is signed, and the places
+        enumerated right after such a one (`des gouverneurs des provinces de X, d'Y et de Z`)."""
+        out: set[tuple[int, int]] = set()
+        excluded_end = -1
+        for p in self.places:
+            if p.type == "country" and p.key not in HOME_COUNTRY_KEYS:
+                out.add((p.start, p.end))
+            elif self.cues.ends_with("PLACE_EXCLUDE_BEFORE", self.text[max(0, p.start - 80):p.start]) or (
+                    excluded_end >= 0 and _LIST_GAP.fullmatch(self.text[excluded_end:p.start])):
+                out.add((p.start, p.end))
+                excluded_end = p.end
+                continue
+            excluded_end = -1
+        return out
 
     def places_in(self, s: int, e: int) -> list[str]:
         """Canonical names of the places of spending named in text[s:e], generic ones resolved."""
@@ -642,7 +664,7 @@ class _Context:
                 continue
             if dl is not None and p.start < dl[1] and dl[0] < p.end:
                 continue
-            if self.cues.ends_with("PLACE_EXCLUDE_BEFORE", self.text[max(0, p.start - 80):p.start]):
+            if (p.start, p.end) in self.not_spent:
                 continue
             found.append((p.start, p))
         for hit, _txt in self.generic:
