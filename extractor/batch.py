@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import stat
 import sys
 import time
 from collections import Counter
@@ -67,7 +68,9 @@ def _previous(sources: list[Path], fp: str, store_text: bool) -> dict[str, Known
     """id -> Known for records made by this very extractor (same fingerprint), later files winning."""
     known: dict[str, Known] = {}
     for n, path in enumerate(sources):
-        with contextlib.suppress(OSError), path.open("rb") as fh:
+        with contextlib.suppress(OSError), _open_or_none(path) as fh:
+            if fh is None:
+                continue
             pos = 0
             for raw in fh:
                 length = len(raw)
@@ -196,10 +199,16 @@ def _mtime(p: Path) -> float:
 
 @contextlib.contextmanager
 def _open_or_none(path: Path) -> Iterator[BinaryIO | None]:
-    """The file for reading, or None when it is missing, unreadable or a link (never followed)."""
+    """The file for reading, or None when it is missing, unreadable, a link (never followed) or not a
+    regular file (a planted FIFO would block the run)."""
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0))
+        fd = os.open(path, flags)
     except OSError:
+        yield None
+        return
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
         yield None
         return
     with os.fdopen(fd, "rb") as fh:

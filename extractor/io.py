@@ -330,6 +330,8 @@ def read_path(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Docume
     try:
         if path.is_dir():
             raise IsADirectoryError("is a directory, not a file")
+        if path.exists() and not path.is_file():  # reading a FIFO would block the batch for ever
+            raise IsADirectoryError("not a regular file (a FIFO, socket or device)")
         yield from reader(path, source, max_bytes)
     except InputTooLarge as e:
         yield Failure(source, "TooLarge", str(e), id=doc_id(path))

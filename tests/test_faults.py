@@ -354,3 +354,14 @@ def test_faults_term_is_handled_like_ctrl_c(tmp_path: Path) -> None:
     done = cli([str(folder), "-o", str(out), "--workers", "1"])
     assert done.wait(timeout=600) == 0
     assert check_complete(out, expected)["unchanged"] >= 4  # the first run's and the stopped run's records
+
+
+def test_faults_planted_fifos_never_block_the_run(tmp_path: Path) -> None:
+    folder, out = tmp_path / "in", tmp_path / "out"
+    expected = make_inputs(folder, 2)
+    out.mkdir()
+    os.mkfifo(out / ".records.PLANTED.partial")
+    os.mkfifo(out / "records.jsonl")
+    s = run_batch([folder], out, workers=1)  # opening either for reading would wait for a writer for ever
+    assert (s.records, s.errors) == (len(expected), 0)
+    check_complete(out, expected)

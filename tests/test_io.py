@@ -324,3 +324,11 @@ def test_io_decode_utf16_without_bom(tmp_path: Path, codec: str) -> None:
     f.write_bytes(PHRASE.encode(codec))
     d = _one(f)
     assert isinstance(d, Document) and (d.text, d.encoding) == (PHRASE, codec)
+
+
+def test_io_fifo_is_one_failure_not_a_hang(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "tube.txt")
+    os.mkfifo(tmp_path / "tube.jsonl")
+    for name in ("tube.txt", "tube.jsonl"):
+        f = _one(tmp_path / name)
+        assert isinstance(f, Failure) and f.error == "Unreadable" and "not a regular file" in f.message
