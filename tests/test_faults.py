@@ -347,9 +347,10 @@ def test_faults_term_is_handled_like_ctrl_c(tmp_path: Path) -> None:
     kids = _descendants_when_workers_busy(proc, out)
     proc.terminate()
     rc = proc.wait(timeout=60)
+    alive = _gone(kids, 30)  # first: a leftover worker would hold stderr open, and reading it would hang
     err = proc.stderr.read().decode() if proc.stderr else ""
     assert rc == 128 + signal.SIGTERM and "interrupted (SIGTERM)" in err and "Traceback" not in err, err
-    assert not _gone(kids, 30)
+    assert not alive, f"left running after TERM: {[p.pid for p in alive]}"
     assert (out / "records.jsonl").read_bytes() == before and not list(out.glob(".*.tmp"))
     done = cli([str(folder), "-o", str(out), "--workers", "1"])
     assert done.wait(timeout=600) == 0
