@@ -94,9 +94,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--docs", type=int, default=600)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--against", type=Path, help="another checkout to measure side by side")
+    ap.add_argument("--against-first", action="store_true", help="measure the other checkout first (load drift)")
     ap.add_argument("--json", type=Path)
     args = ap.parse_args(argv)
     trees = {"this": ROOT, **({"against": args.against.resolve()} if args.against else {})}
+    if args.against_first:
+        trees = dict(reversed(list(trees.items())))
     with tempfile.TemporaryDirectory(prefix="bench-faults-") as tmp:
         inputs = Path(tmp) / "in"
         make_corpus(inputs, args.docs)
@@ -106,6 +109,7 @@ def main(argv: list[str] | None = None) -> int:
             results[name] = measure(tree, inputs, Path(tmp) / name, args.workers)
     rows = [(f"{sec}.{k}", {n: r[sec][k] for n, r in results.items()})
             for sec in results["this"] for k in results["this"][sec]]
+    results = {n: results[n] for n in sorted(results, key=lambda n: n != "this")}
     print(f"{'measure':32}" + "".join(f"{n:>14}" for n in results))
     for label, vals in rows:
         print(f"{label:32}" + "".join(f"{vals[n]!s:>14}" for n in results))
