@@ -313,7 +313,16 @@ def iter_results(items: Iterable[Item], options: Options | None = None, workers:
     if workers <= 1:
         for chunk in chunks():
             yield from process_chunk(chunk, options)
-        return
+    else:
+        yield from _in_workers(chunks(), options, workers)
+
+
+def _in_workers(chunks: Iterator[list[Item | Result]], options: Options, workers: int) -> Iterator[Result]:
+    """Chunks analysed by `workers` processes, a bounded window of them in flight, results in order.
+
+    The pool starts at the first chunk that needs the model. Its workers die with this process
+    (they watch it) and are stopped at once on an interrupt or when the consumer stops reading.
+    """
     import multiprocessing as mp
 
     ctx = mp.get_context("spawn" if os.name == "nt" else "forkserver")
@@ -321,7 +330,7 @@ def iter_results(items: Iterable[Item], options: Options | None = None, workers:
     try:
         pending: deque[Future[list[Result]] | list[Result]] = deque()
         limit = workers * 2
-        for chunk in chunks():
+        for chunk in chunks:
             if all(isinstance(x, Result) for x in chunk):
                 pending.append(cast(list[Result], chunk))
             else:
