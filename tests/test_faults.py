@@ -74,8 +74,9 @@ def check_complete(out: Path, expected: set[str]) -> dict[str, Any]:
 
 
 def cli(args: list[str], **kw: Any) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([sys.executable, "-m", "extractor", "extract", "-q", *args], cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kw)
+    kw.setdefault("stdout", subprocess.PIPE)
+    kw.setdefault("stderr", subprocess.PIPE)
+    return subprocess.Popen([sys.executable, "-m", "extractor", "extract", "-q", *args], cwd=ROOT, **kw)
 
 
 def partial_lines(out: Path) -> int:
@@ -157,19 +158,25 @@ def test_faults_reused_pid_never_loses_or_duplicates_records(tmp_path: Path, mon
 
 def test_faults_concurrent_runs_second_exits_2_or_waits(tmp_path: Path) -> None:
     folder, out = tmp_path / "in", tmp_path / "out"
-    expected = make_inputs(folder, 40, repeat=30)  # long enough for the others to start meanwhile
+    expected = make_inputs(folder, 10)
     first = cli([str(folder), "-o", str(out), "--workers", "1", "--batch-size", "1"])
     assert wait_for(lambda: partial_lines(out) >= 1, 240, first), "the first run never started writing"
-    second = cli([str(folder), "-o", str(out), "--workers", "1"])
-    waiting = cli([str(folder), "-o", str(out), "--workers", "1", "--wait"])
-    rc2 = second.wait(timeout=120)
-    err2 = second.stderr.read().decode() if second.stderr else ""
-    assert rc2 == 2, err2
-    assert "in use by another run" in err2 and f"pid {first.pid}" in err2 and "Traceback" not in err2
+    os.kill(first.pid, signal.SIGSTOP)  # the first run holds OUTDIR for as long as the others need
+    try:
+        second = cli([str(folder), "-o", str(out), "--workers", "1"])
+        log = tmp_path / "waiting.err"
+        with log.open("wb") as fh:
+            waiting = cli([str(folder), "-o", str(out), "--workers", "1", "--wait"], stderr=fh)
+        rc2 = second.wait(timeout=120)
+        err2 = second.stderr.read().decode() if second.stderr else ""
+        assert rc2 == 2, err2
+        assert "in use by another run" in err2 and f"pid {first.pid}" in err2 and "Traceback" not in err2
+        assert wait_for(lambda: "waiting" in log.read_text(), 120, waiting), "the --wait run did not wait"
+        assert f"pid {first.pid}" in log.read_text() and waiting.poll() is None
+    finally:
+        os.kill(first.pid, signal.SIGCONT)
     assert first.wait(timeout=600) == 0
     assert waiting.wait(timeout=600) == 0
-    err3 = waiting.stderr.read().decode() if waiting.stderr else ""
-    assert "waiting" in err3
     summary = check_complete(out, expected)
     assert summary["unchanged"] == len(expected)  # the waiting run found all done by the first
 
