@@ -16,7 +16,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -79,8 +79,15 @@ def cli(args: list[str], **kw: Any) -> subprocess.Popen[bytes]:
     return subprocess.Popen([sys.executable, "-m", "extractor", "extract", "-q", *args], cwd=ROOT, **kw)
 
 
-def partial_lines(out: Path) -> int:
-    return sum(p.read_bytes().count(b"\n") for p in out.glob(PARTIAL_GLOB))
+def partial_lines(out: Path, old_partials: set[Path] | frozenset[Path] = frozenset()) -> int:
+    """Records in the partial files of `out` (but those in `old_partials`): what a run has done so far."""
+    n = 0
+    for p in set(out.glob(PARTIAL_GLOB)) - old_partials:
+        try:
+            n += p.read_bytes().count(b"\n")
+        except OSError:  # renamed away as the run ended
+            pass
+    return n
 
 
 def wait_for(cond: Any, timeout: float, proc: subprocess.Popen[bytes] | None = None) -> bool:
@@ -96,22 +103,36 @@ def wait_for(cond: Any, timeout: float, proc: subprocess.Popen[bytes] | None = N
 
 # kill -9 at random points --------------------------------------------------------------------------
 
+def kill_point(rng: random.Random, out: Path, old_partials: set[Path]) -> Callable[[], bool]:
+    """When to kill, drawn from `rng`: a time after start, or after k records written by this run."""
+    if rng.random() < 0.3:
+        deadline = time.monotonic() + rng.uniform(0.2, 6.0)
+        return lambda: time.monotonic() >= deadline
+    k = rng.randint(0, 12)
+    return lambda: partial_lines(out, old_partials) >= k
+
+
 def test_faults_random_kill9_over_runs_never_corrupts_and_rerun_loses_nothing(tmp_path: Path) -> None:
+    """Seeded kill points: a time after start (start-up, lock, listing) or a number of records written
+    by this run; every other run redoes everything (--force) so that each has work left to cut."""
     rng = random.Random(20261203)
     folder, out = tmp_path / "in", tmp_path / "out"
-    expected = make_inputs(folder, 14)
-    for run in range(5):
-        if run == 2:
+    expected = make_inputs(folder, 16)
+    killed = 0
+    for run in range(6):
+        if run == 3:
             expected |= make_inputs(folder, 6, start=100)  # new inputs between kills
-        proc = cli([str(folder), "-o", str(out), "--workers", "1", "--batch-size", "1"],
+        before = set(out.glob(PARTIAL_GLOB))
+        force = ["--force"] if run % 2 else []
+        proc = cli([str(folder), "-o", str(out), "--workers", "1", "--batch-size", "1", *force],
                    start_new_session=True)
-        try:
-            proc.wait(timeout=rng.uniform(0.2, 12.0))  # the seed decides where the kill lands
-        except subprocess.TimeoutExpired:
+        if wait_for(kill_point(rng, out, before), 300, proc):
             os.killpg(proc.pid, signal.SIGKILL)  # the whole process group, as an OOM killer or a container stop
-            proc.wait(timeout=60)
+            killed += 1
+        proc.wait(timeout=60)
         ids = check_records(out)
         assert set(ids) <= expected
+    assert killed >= 4
     done = cli([str(folder), "-o", str(out), "--workers", "1"])
     assert done.wait(timeout=600) == 0, done.stderr.read() if done.stderr else ""
     check_complete(out, expected)
