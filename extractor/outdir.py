@@ -10,11 +10,11 @@ never shared with another run, whatever the process ids.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import os
 import re
 import socket
+import stat
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -22,6 +22,11 @@ from pathlib import Path
 from typing import IO, Any
 
 from .errors import ExtractorError
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not POSIX: runs are not serialised there
+    fcntl = None  # type: ignore[assignment]
 
 LOCK_NAME = ".communique.lock"
 _LEFTOVER = re.compile(r"^\.[^/]+\.(?:jsonl|json|csv|parquet)\.[^/]+\.tmp$")
@@ -84,7 +89,13 @@ def claim(out: Path, wait: bool = False, notify: Callable[[str], None] | None = 
         fd = os.open(lock, flags, 0o644)
     except OSError as e:
         raise OutputError(f"cannot write in the output folder {out}: {e.strerror or e}") from e
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise OutputError(f"{lock} is not a regular file: remove it")
     try:
+        if fcntl is None:  # pragma: no cover
+            yield
+            return
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

@@ -248,6 +248,10 @@ def test_faults_symlink_at_lock_name_is_refused(tmp_path: Path) -> None:
     with pytest.raises(OutputError, match="cannot write in the output folder"):
         run_batch([folder], out, workers=1)
     assert victim.read_text() == "précieux\n"
+    (out / ".communique.lock").unlink()
+    os.mkfifo(out / ".communique.lock")
+    with pytest.raises(OutputError, match="not a regular file"):
+        run_batch([folder], out, workers=1)
 
 
 # full disk --------------------------------------------------------------------------------------------
