@@ -2,9 +2,10 @@
 
 Records are streamed to a partial file (flushed as each one is done), then copied sorted by id
 into place with an atomic rename, so an interrupted run never leaves a truncated or mixed
-`records.jsonl`. Re-running skips documents whose text digest and extractor fingerprint are
-unchanged, reusing records from the last `records.jsonl` and from the partial file a killed run
-left behind. The parent holds only small tuples per document, never the records themselves.
+`records.jsonl`. Re-running skips documents whose text, source, encoding, metadata and extractor
+fingerprint are unchanged, reusing records from the last `records.jsonl` and from the partial
+files killed runs left behind. The parent holds only small tuples per document, never the
+records themselves. One run at a time holds OUTDIR (see `outdir.claim`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import stat
 import sys
 import time
 from collections import Counter
@@ -22,8 +24,9 @@ from typing import Any, BinaryIO
 
 from . import __version__
 from .io import DEFAULT_MAX_BYTES, Failure, atomic_writer, list_inputs
+from .outdir import OutputError, claim, create_new
 from .pipeline import DEFAULT_MODEL
-from .runner import Options, Result, default_workers, fingerprint, iter_results
+from .runner import Options, Result, default_workers, fingerprint, iter_results, record_key
 
 PARTIAL_GLOB = ".records.*.partial"
 """Records of a run in progress (or of a killed one), in `outdir`; removed when a run completes."""
@@ -52,9 +55,10 @@ class Summary:
 
 @dataclass(frozen=True)
 class Known:
-    """Where a reusable record is: its text digest and its line's place in one of the old files."""
+    """Where a reusable record is: its reuse key (see `runner.reuse_key`) and its line's place in one
+    of the old files."""
 
-    digest: str
+    key: str
     file: int
     pos: int
     length: int
@@ -64,7 +68,9 @@ def _previous(sources: list[Path], fp: str, store_text: bool) -> dict[str, Known
     """id -> Known for records made by this very extractor (same fingerprint), later files winning."""
     known: dict[str, Known] = {}
     for n, path in enumerate(sources):
-        with contextlib.suppress(OSError), path.open("rb") as fh:
+        with contextlib.suppress(OSError), _open_or_none(path) as fh:
+            if fh is None:
+                continue
             pos = 0
             for raw in fh:
                 length = len(raw)
@@ -74,18 +80,18 @@ def _previous(sources: list[Path], fp: str, store_text: bool) -> dict[str, Known
                     r = json.loads(raw)
                     ex = r.get("extractor") or {}
                     if ex.get("fingerprint") == fp and ("text" in (r.get("metadata") or {})) == store_text:
-                        known[r["id"]] = Known(r.get("text_sha256", ""), n, pos, length)
+                        known[r["id"]] = Known(record_key(r, store_text), n, pos, length)
                 except (ValueError, KeyError, AttributeError, TypeError):
                     pass
                 pos += length
     return known
 
 
-def estimate_total(files: list[Path]) -> int:
+def estimate_total(files: list[Path | Failure]) -> int:
     """Documents to expect: one per file, one per non-empty line of a JSONL file (for the progress bar)."""
     total = 0
     for f in files:
-        if f.suffix.lower() == ".jsonl" and f.is_file():
+        if isinstance(f, Path) and f.suffix.lower() == ".jsonl" and f.is_file():
             try:
                 with f.open("rb") as fh:
                     total += sum(1 for line in fh if line.strip())
@@ -99,33 +105,65 @@ def estimate_total(files: list[Path]) -> int:
 def run_batch(paths: Iterable[str | Path], outdir: str | Path, *, model: str = DEFAULT_MODEL,
               fast: bool = False, workers: int | None = None, batch_size: int = 16,
               max_bytes: int = DEFAULT_MAX_BYTES, force: bool = False, formats: Iterable[str] = ("jsonl",),
-              store_text: bool = False, progress: Callable[[int, int], None] | None = None) -> Summary:
-    """Extract every input under `paths` into `outdir`; inputs = records + errors, always."""
+              store_text: bool = False, progress: Callable[[int, int], None] | None = None,
+              wait: bool = False, notify: Callable[[str], None] | None = None) -> Summary:
+    """Extract every input under `paths` into `outdir`; inputs = records + errors, always.
+
+    One run at a time per `outdir`: a second one raises OutdirBusy naming the first (or waits
+    with `wait`). A missing input raises FileNotFoundError before `outdir` is created; an
+    `outdir` that cannot be created or written raises OutputError.
+    """
     t0 = time.perf_counter()
     out = Path(outdir)
-    out.mkdir(parents=True, exist_ok=True)
-    files, skipped = list_inputs(paths)
+    files, skipped = list_inputs(paths, exclude=[out])
     total = estimate_total(files)
     workers = max(1, min(workers or default_workers(), total or 1))
     fp = fingerprint(model, fast)
-    records_path = out / "records.jsonl"
-    old_partials = sorted(out.glob(PARTIAL_GLOB), key=lambda p: p.stat().st_mtime)
-    sources = [records_path, *old_partials]
-    previous = {} if force else _previous(sources, fp, store_text)
     summary = Summary(skipped=skipped, workers=workers, fingerprint=fp,
                       formats=["jsonl", *sorted(set(formats) - {"jsonl"})])
     opts = Options(model=model, fast=fast, batch_size=batch_size, max_bytes=max_bytes, store_text=store_text,
                    fingerprint=fp)
-    partial_path = out / f".records.{os.getpid()}.partial"
+    with claim(out, wait=wait, notify=notify):
+        try:
+            _extract_into(out, files, opts, summary, force=force, progress=progress, total=total)
+            extra = [f for f in summary.formats if f != "jsonl"]
+            if extra:
+                from .tables import write_tables
+
+                write_tables(out / "records.jsonl", out, extra)
+            summary.seconds = round(time.perf_counter() - t0, 3)
+            summary.docs_per_second = round(summary.inputs / summary.seconds, 2) if summary.seconds else 0.0
+            with atomic_writer(out / "summary.json") as fh:
+                json.dump(asdict(summary), fh, indent=1)
+                fh.write("\n")
+        except OSError as e:
+            where = f" ({e.filename})" if e.filename else ""
+            raise OutputError(f"cannot write the outputs in {out}: {e.strerror or e}{where}; "
+                              "records.jsonl is never left half-written: rerun when this is fixed") from e
+    return summary
+
+
+def _extract_into(out: Path, files: list[Path | Failure], opts: Options, summary: Summary, *, force: bool,
+                  progress: Callable[[int, int], None] | None, total: int) -> None:
+    """Stream every result into a new partial file, then write records.jsonl sorted by id and renamed.
+
+    Every record to reuse is read from files opened before anything is written, and nothing
+    existing is ever truncated: a run's partial file is new, under a name no other run uses.
+    """
+    records_path = out / "records.jsonl"
+    old_partials = sorted(out.glob(PARTIAL_GLOB), key=_mtime)
+    sources = [records_path, *old_partials]
+    previous = {} if force else _previous(sources, opts.fingerprint or "", opts.store_text)
     error_types: Counter[str] = Counter()
     with contextlib.ExitStack() as stack:
         olds = [stack.enter_context(_open_or_none(p)) for p in sources]
-        tmp = stack.enter_context(partial_path.open("w+b"))
+        partial_path, tmp = create_new(out, ".records.", ".partial")
+        stack.enter_context(tmp)
         errors = stack.enter_context(atomic_writer(out / "errors.jsonl"))
         index: list[tuple[str, int, int]] = []
         seen: set[str] = set()
-        known = {k: v.digest for k, v in previous.items()}
-        for res in iter_results(files, opts, workers=workers, known=known or None):
+        known = {k: v.key for k, v in previous.items()}
+        for res in iter_results(files, opts, workers=summary.workers, known=known or None):
             summary.inputs += 1
             line = _result_line(res, previous, olds, seen)
             if isinstance(line, Failure):
@@ -148,29 +186,32 @@ def run_batch(paths: Iterable[str | Path], outdir: str | Path, *, model: str = D
                 fh.write(tmp.read(length))
     for p in [partial_path, *old_partials]:
         with contextlib.suppress(OSError):
-            p.unlink()
+            p.unlink()  # a planted link is removed, never its target
     summary.error_types = dict(sorted(error_types.items()))
-    extra = [f for f in summary.formats if f != "jsonl"]
-    if extra:
-        from .tables import write_tables
 
-        write_tables(records_path, out, extra)
-    summary.seconds = round(time.perf_counter() - t0, 3)
-    summary.docs_per_second = round(summary.inputs / summary.seconds, 2) if summary.seconds else 0.0
-    with atomic_writer(out / "summary.json") as fh:
-        json.dump(asdict(summary), fh, indent=1)
-        fh.write("\n")
-    return summary
+
+def _mtime(p: Path) -> float:
+    try:
+        return p.lstat().st_mtime
+    except OSError:
+        return 0.0
 
 
 @contextlib.contextmanager
 def _open_or_none(path: Path) -> Iterator[BinaryIO | None]:
+    """The file for reading, or None when it is missing, unreadable, a link (never followed) or not a
+    regular file (a planted FIFO would block the run)."""
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
-        fh = path.open("rb")
+        fd = os.open(path, flags)
     except OSError:
         yield None
         return
-    with fh:
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        yield None
+        return
+    with os.fdopen(fd, "rb") as fh:
         yield fh
 
 
@@ -189,11 +230,21 @@ def _result_line(res: Result, previous: dict[str, Known], olds: list[BinaryIO | 
         if fh is not None:
             fh.seek(k.pos)
             raw = fh.read(k.length)
-            if len(raw) == k.length:
+            if _is_record_line(raw, rid):
                 return raw
         return Failure(res.source, "RecordError", "previous record vanished during the run; rerun with --force",
                        id=rid)
     return (res.record_json or "").encode("utf-8") + b"\n"
+
+
+def _is_record_line(raw: bytes, rid: str) -> bool:
+    """Whether `raw` is one whole JSON line of record `rid` (never copy a torn or foreign line)."""
+    if not raw.endswith(b"\n") or raw.count(b"\n") != 1:
+        return False
+    try:
+        return json.loads(raw).get("id") == rid
+    except (ValueError, AttributeError):
+        return False
 
 
 def stderr_progress(quiet: bool) -> Callable[[int, int], None] | None:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from . import __version__
@@ -48,6 +51,8 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--store-text", action="store_true",
                     help="keep the analysed text in each record's metadata.text (to check offsets)")
     ex.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    ex.add_argument("--wait", action="store_true",
+                    help="when another run is using OUTDIR, wait for it to end (default: exit 2 at once)")
 
     sub.add_parser("schema", help="print the JSON Schema of a record")
     _eval_parsers(sub)
@@ -68,12 +73,16 @@ def cmd_extract(args: argparse.Namespace) -> int:
         summary = run_batch(paths, outdir, model=args.model, fast=args.fast, workers=args.workers,
                             batch_size=args.batch_size, max_bytes=args.max_bytes, force=args.force,
                             formats=args.format, store_text=args.store_text,
-                            progress=stderr_progress(args.quiet))
-    except FileNotFoundError as e:
+                            progress=stderr_progress(args.quiet), wait=args.wait, notify=_say)
+    except FileNotFoundError as e:  # an input (OUTDIR problems are OutputError, handled in main)
         print(f"communique: no such file or folder: {e}", file=sys.stderr)
         return 2
     print(f"communique: {summary.line()} -> {Path(outdir) / 'records.jsonl'}", file=sys.stderr)
     return 1 if summary.errors else 0
+
+
+def _say(message: str) -> None:
+    print(f"communique: {message}", file=sys.stderr)
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
@@ -161,17 +170,46 @@ def cmd_annotations(args: argparse.Namespace) -> int:
 COMMANDS = {"extract": cmd_extract, "schema": cmd_schema, "eval": cmd_eval, "annotations": cmd_annotations}
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM or SIGHUP, raised where the program is, so it stops as it does on Ctrl-C."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _raise_terminated(signum: int, _frame: object) -> None:
+    raise Terminated(signum)
+
+
+@contextlib.contextmanager
+def _term_like_ctrl_c() -> Iterator[None]:
+    """TERM and HUP stop the command as Ctrl-C does (workers stopped, outputs left as they were)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = {s: signal.signal(s, _raise_terminated) for s in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for s, handler in old.items():
+            signal.signal(s, handler)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return COMMANDS[args.command](args)
+        with _term_like_ctrl_c():
+            return COMMANDS[args.command](args)
     except ExtractorError as e:
         print(f"communique: {e}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("communique: interrupted; outputs left as they were before this run", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as e:
+        signum = e.signum if isinstance(e, Terminated) else signal.SIGINT
+        print(f"communique: interrupted ({signal.Signals(signum).name}); records.jsonl is never left "
+              "half-written and the next run resumes where this one stopped", file=sys.stderr)
+        return 128 + signum
 
 
 if __name__ == "__main__":

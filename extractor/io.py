@@ -12,11 +12,12 @@ import json
 import logging
 import os
 import re
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import IO, Any
+
+from .decoding import _CONTROL, _looks_binary, decode, repair, utf16_without_bom
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 """Files (and JSONL lines) larger than this become `TooLarge` errors: 20 MB is ~100 long dispatches."""
@@ -33,7 +34,6 @@ HTML_BLOCKS = ("p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr",
                "address", "hr")
 """HTML elements that end a line: paragraphs stay lines so a title stays the first line."""
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u3000]+")
-_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 
 
 @dataclass
@@ -83,31 +83,61 @@ def is_input(path: Path) -> bool:
     return not name.endswith(SKIP_SUFFIXES) and not name.startswith(".") and path.suffix.lower() in READERS
 
 
-def list_inputs(paths: Iterable[str | Path]) -> tuple[list[Path], int]:
+def list_inputs(paths: Iterable[str | Path], exclude: Iterable[str | Path] = ()
+                ) -> tuple[list[Path | Failure], int]:
     """Files to read under `paths` (folders recursively, sorted) and the count of files skipped.
 
     A path given by name is always an input (an unknown suffix becomes an error line); inside
-    folders only known suffixes are read. A path that does not exist raises FileNotFoundError:
-    that is a usage error, not an input.
+    folders only known suffixes are read, and folders in `exclude` (the output folder) are not
+    entered. A subfolder that cannot be listed is a Failure in the list, never silently empty.
+    A path that does not exist raises FileNotFoundError: that is a usage error, not an input.
     """
-    files: list[Path] = []
+    skip_dirs = {_inode(Path(x)) for x in exclude} - {None}
+    files: list[Path | Failure] = []
     skipped = 0
     for p in map(Path, paths):
         if p.is_dir() and not is_input(p):
-            for f in sorted(p.rglob("*")):
-                if any(part.startswith(".") for part in f.relative_to(p).parts):
-                    continue
-                if f.is_dir() and not is_input(f):
-                    continue
-                if is_input(f):
-                    files.append(f)
-                else:
-                    skipped += 1
+            found: list[tuple[Path, Path | Failure]] = []
+            skipped += _walk(p, skip_dirs, found)
+            files.extend(item for _path, item in sorted(found, key=lambda x: x[0]))
         elif p.exists() or p.is_symlink():
             files.append(p)
         else:
             raise FileNotFoundError(str(p))
     return files, skipped
+
+
+def _inode(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+def _walk(folder: Path, skip_dirs: set[tuple[int, int] | None], found: list[tuple[Path, Path | Failure]]) -> int:
+    """Add the inputs under `folder` to `found` (links to folders are not entered); files skipped."""
+    if _inode(folder) in skip_dirs:
+        return 0
+    try:
+        with os.scandir(folder) as it:
+            entries = list(it)
+    except OSError as e:
+        why = "permission denied" if isinstance(e, PermissionError) else (e.strerror or str(e))
+        found.append((folder, Failure(str(folder), "Unreadable", f"cannot list the folder: {why}")))
+        return 0
+    skipped = 0
+    for e in entries:
+        if e.name.startswith("."):
+            continue
+        path = Path(e.path)
+        if e.is_dir(follow_symlinks=False):
+            skipped += _walk(path, skip_dirs, found)
+        if is_input(path):
+            found.append((path, path))
+        elif not e.is_dir():
+            skipped += 1
+    return skipped
 
 
 def doc_id(path: Path) -> str:
@@ -117,60 +147,6 @@ def doc_id(path: Path) -> str:
         if name.lower().endswith(suf):
             return name[: -len(suf)]
     return path.stem
-
-
-def decode(data: bytes) -> tuple[str, str]:
-    """Bytes to text: UTF-8 (with or without BOM), else cp1252/latin-1 as detected; mojibake repaired.
-
-    Raises ValueError for binary data.
-    """
-    if data.startswith(b"\xef\xbb\xbf"):
-        text, enc = data[3:].decode("utf-8"), "utf-8-sig"
-    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text, enc = data.decode("utf-16"), "utf-16"
-    else:
-        if b"\x00" in data:
-            raise ValueError("binary content (NUL bytes)")
-        try:
-            text, enc = data.decode("utf-8"), "utf-8"
-        except UnicodeDecodeError:
-            text, enc = _decode_legacy(data)
-    if _looks_binary(text):
-        raise ValueError("binary content (control characters)")
-    return repair(text, enc)
-
-
-def repair(text: str, enc: str) -> tuple[str, str]:
-    """Mojibake repaired by ftfy (only when it looks bad); `+ftfy` marks the encoding when it changed."""
-    from ftfy import fix_text
-    from ftfy.badness import is_bad
-
-    if is_bad(text):
-        fixed = fix_text(text, uncurl_quotes=False, fix_latin_ligatures=False, fix_character_width=False,
-                         normalization=None)
-        if fixed != text:
-            return fixed, enc + "+ftfy"
-    return text, enc
-
-
-def _decode_legacy(data: bytes) -> tuple[str, str]:
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data, cp_isolation=["cp1252", "latin_1", "iso8859_15", "mac_roman"]).best()
-    if best is not None and best.encoding:
-        enc = best.encoding
-        try:
-            return data.decode(enc), enc
-        except (UnicodeDecodeError, LookupError):
-            pass
-    return data.decode("cp1252", errors="strict"), "cp1252"
-
-
-def _looks_binary(text: str) -> bool:
-    sample = text[:4096]
-    if not sample:
-        return False
-    return len(_CONTROL.findall(sample)) / len(sample) > 0.05
 
 
 def read_bytes(path: Path, max_bytes: int) -> bytes:
@@ -265,22 +241,46 @@ def _read_pdf(path: Path, source: str, max_bytes: int) -> Iterator[Document | Fa
 def read_jsonl(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Document | Failure]:
     """One Document per line (`text`, optional `id`, `title`, `date`, `url`...); a bad line is one Failure.
 
-    A line without `id` gets `<file stem>-<line number>`; the other keys go into `metadata`.
+    A line without `id` gets `<file stem>-<line number>`; the other keys go into `metadata`. A file
+    that is not JSONL text at all (binary, UTF-16) or holds no line is one Failure, not one per line.
     """
     source = str(path)
     stem = doc_id(path)
     with path.open("rb") as fh:
+        why = _not_jsonl(fh.read(4096))
+        if why:
+            yield Failure(source, "Undecodable", why, id=stem)
+            return
+        fh.seek(0)
+        lines = 0
         for n, raw in enumerate(iter(lambda: fh.readline(max_bytes + 1), b""), start=1):
             if len(raw) > max_bytes and not raw.endswith(b"\n"):
                 for rest in iter(lambda: fh.readline(max_bytes + 1), b""):  # skip the rest of the line
                     if rest.endswith(b"\n"):
                         break
+                lines += 1
                 yield Failure(source, "TooLarge", f"line is over the --max-bytes limit of {max_bytes}",
                               id=f"{stem}-{n}", line=n)
                 continue
             if not raw.strip():
                 continue
+            lines += 1
             yield _jsonl_line(raw, source, stem, n)
+    if not lines:
+        yield Failure(source, "EmptyDocument", "no document in the file (empty or blank lines only)", id=stem)
+
+
+def _not_jsonl(head: bytes) -> str | None:
+    """Why a file starting with `head` cannot be JSONL (UTF-8 text), or None."""
+    even = head[: len(head) // 2 * 2]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or (b"\x00" in head and utf16_without_bom(even)):
+        return "JSONL must be UTF-8; this file is UTF-16: convert it"
+    if b"\x00" in head:
+        return "binary content (NUL bytes), not JSONL"
+    text = head.decode("utf-8", errors="ignore")
+    if _looks_binary(text):
+        return "binary content (control characters), not JSONL"
+    return None
 
 
 def _jsonl_line(raw: bytes, source: str, stem: str, n: int) -> Document | Failure:
@@ -330,6 +330,8 @@ def read_path(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Docume
     try:
         if path.is_dir():
             raise IsADirectoryError("is a directory, not a file")
+        if path.exists() and not path.is_file():  # reading a FIFO would block the batch for ever
+            raise IsADirectoryError("not a regular file (a FIFO, socket or device)")
         yield from reader(path, source, max_bytes)
     except InputTooLarge as e:
         yield Failure(source, "TooLarge", str(e), id=doc_id(path))
@@ -353,11 +355,14 @@ def read_path(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Docume
 
 @contextlib.contextmanager
 def atomic_writer(path: Path, mode: str = "w") -> Iterator[IO[Any]]:
-    """Write to a temporary file beside `path` and rename it into place only on success."""
+    """Write to a new temporary file beside `path` and rename it into place only on success (a link at
+    `path` is replaced, its target never written)."""
+    from .outdir import create_new
+
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp, fh = create_new(path.parent, f".{path.name}.", ".tmp", mode)  # new file, never through a link
     try:
-        with os.fdopen(fd, mode, encoding=None if "b" in mode else "utf-8") as fh:
+        with fh:
             yield fh
             fh.flush()
             os.fsync(fh.fileno())

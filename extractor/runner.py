@@ -9,8 +9,10 @@ read line by line in the parent, so one big JSONL file is spread over every work
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
+import signal
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -24,6 +26,7 @@ from spacy.tokens import Doc
 from .build import _patterns_digest, build_record, text_sha256
 from .io import DEFAULT_MAX_BYTES, Document, Failure, doc_id, read_path
 from .pipeline import COMPONENTS, DEFAULT_MODEL, load_pipeline
+from .workers import stop_workers, watch_parent
 
 Item = Document | Failure | Path
 
@@ -91,6 +94,28 @@ def fingerprint(model: str = DEFAULT_MODEL, fast: bool = False) -> str:
     return h.hexdigest()[:16]
 
 
+def reuse_key(d: Document) -> str:
+    """What a record depends on besides the extractor: text digest, source, encoding and metadata.
+
+    A record is reused only when this key is unchanged, so a moved file or an edited JSONL
+    `title` is redone, not served stale.
+    """
+    return _key(text_sha256(d.text), d.source, d.encoding, d.metadata)
+
+
+def record_key(record: dict[str, Any], store_text: bool) -> str:
+    """`reuse_key` of the document a record (as parsed JSON) was made from."""
+    meta = dict(record.get("metadata") or {})
+    if store_text:
+        meta.pop("text", None)
+    return _key(record.get("text_sha256", ""), record.get("source"), record.get("encoding"), meta)
+
+
+def _key(digest: str, source: Any, encoding: Any, metadata: dict[str, Any]) -> str:
+    blob = json.dumps([digest, source, encoding, metadata], sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
 def item_id(item: Item) -> str | None:
     """The record id an input will get, known before reading it (None for a Failure)."""
     if isinstance(item, Document):
@@ -120,7 +145,7 @@ def process_chunk(items: list[Item | Result], options: Options, known: dict[str,
                   ) -> list[Result]:
     """Read, analyse and build the records of a chunk of inputs, in this process.
 
-    `known` maps ids to the text digest of a record already made by this very extractor: such a
+    `known` maps ids to the `reuse_key` of a record already made by this very extractor: such a
     document comes back `unchanged`, not analysed. Results already decided pass through.
     """
     nlp = load_pipeline(options.model, options.fast)
@@ -133,7 +158,7 @@ def process_chunk(items: list[Item | Result], options: Options, known: dict[str,
         for d in _expand(item, options.max_bytes):
             if isinstance(d, Failure):
                 results.append(Result(d.id, d.source, failure=d))
-            elif known and known.get(d.id) == text_sha256(d.text):
+            elif known and known.get(d.id) == reuse_key(d):
                 results.append(Result(d.id, d.source, unchanged=True))
             else:
                 results.append(Result(d.id, d.source))
@@ -241,7 +266,11 @@ def _analyse(nlp: Any, docs: list[Document], options: Options) -> Iterator[tuple
             yield None, Failure(d.source, "RecordError", f"{type(e).__name__}: {msg}", id=d.id)
 
 
-def _init_worker(options: Options) -> None:
+def _init_worker(options: Options, parent_pid: int | None = None) -> None:
+    """Worker start: leave Ctrl-C to the parent (it stops its workers), die with the parent, load the pipeline."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if parent_pid is not None:
+        watch_parent(parent_pid)
     load_pipeline(options.model, options.fast)
     fingerprint(options.model, options.fast)
 
@@ -250,7 +279,7 @@ def iter_results(items: Iterable[Item], options: Options | None = None, workers:
                  known: dict[str, str] | None = None) -> Iterator[Result]:
     """Results for every input, in input order; `workers > 1` analyses in worker processes.
 
-    `known` maps record ids to text digests already extracted with this extractor: those inputs
+    `known` maps record ids to `reuse_key`s already extracted with this extractor: those inputs
     are read here and, when their text is unchanged, come back `unchanged` without reaching a
     worker (workers start only when some document needs the model).
     """
@@ -264,7 +293,7 @@ def iter_results(items: Iterable[Item], options: Options | None = None, workers:
                 yield it
                 continue
             for d in _expand(it, options.max_bytes):
-                if isinstance(d, Document) and known.get(d.id) == text_sha256(d.text):
+                if isinstance(d, Document) and known.get(d.id) == reuse_key(d):
                     yield Result(d.id, d.source, unchanged=True)
                 else:
                     yield d
@@ -284,7 +313,16 @@ def iter_results(items: Iterable[Item], options: Options | None = None, workers:
     if workers <= 1:
         for chunk in chunks():
             yield from process_chunk(chunk, options)
-        return
+    else:
+        yield from _in_workers(chunks(), options, workers)
+
+
+def _in_workers(chunks: Iterator[list[Item | Result]], options: Options, workers: int) -> Iterator[Result]:
+    """Chunks analysed by `workers` processes, a bounded window of them in flight, results in order.
+
+    The pool starts at the first chunk that needs the model. Its workers die with this process
+    (they watch it) and are stopped at once on an interrupt or when the consumer stops reading.
+    """
     import multiprocessing as mp
 
     ctx = mp.get_context("spawn" if os.name == "nt" else "forkserver")
@@ -292,18 +330,22 @@ def iter_results(items: Iterable[Item], options: Options | None = None, workers:
     try:
         pending: deque[Future[list[Result]] | list[Result]] = deque()
         limit = workers * 2
-        for chunk in chunks():
+        for chunk in chunks:
             if all(isinstance(x, Result) for x in chunk):
                 pending.append(cast(list[Result], chunk))
             else:
                 if pool is None:
                     pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
-                                               initargs=(options,))
+                                               initargs=(options, os.getpid()))
                 pending.append(pool.submit(process_chunk, chunk, options))
             while len(pending) >= limit or (pending and isinstance(pending[0], list)):
                 yield from _done(pending.popleft())
         while pending:
             yield from _done(pending.popleft())
+    except BaseException:  # Ctrl-C, TERM (raised as KeyboardInterrupt by the CLI), a consumer that stops
+        if pool is not None:
+            stop_workers(pool)
+        raise
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)

@@ -254,3 +254,64 @@ def test_batch_progress_bar_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch,
     update(4, 4)  # a short estimate after the end is ignored, not an error
     err = capsys.readouterr().err
     assert "3/3" in err and "doc/s" in err
+
+
+# Issue 10, finding 8: the batch never reads its own outputs, never serves a stale record, cleans up.
+
+def test_batch_outdir_inside_input_folder_is_not_read(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(DISPATCH)
+    out = tmp_path / "out"
+    first = run_batch([tmp_path], out, workers=1)
+    second = run_batch([tmp_path], out, workers=1)
+    assert (first.inputs, first.records, first.errors) == (1, 1, 0)
+    assert (second.inputs, second.records, second.errors, second.unchanged) == (1, 1, 0, 1)
+    assert [json.loads(x)["id"] for x in (out / "records.jsonl").read_text().splitlines()] == ["a"]
+
+
+def test_batch_changed_metadata_or_source_is_redone(tmp_path: Path) -> None:
+    lot = tmp_path / "lot.jsonl"
+    lot.write_text(json.dumps({"id": "x", "text": DISPATCH, "title": "Premier titre"}) + "\n")
+    (tmp_path / "ici").mkdir()
+    (tmp_path / "ici" / "a.txt").write_text(DISPATCH)
+    out = tmp_path / "out"
+    run_batch([lot, tmp_path / "ici"], out, workers=1)
+    lot.write_text(json.dumps({"id": "x", "text": DISPATCH, "title": "Titre corrigé"}) + "\n")
+    (tmp_path / "ici").rename(tmp_path / "la")
+    s = run_batch([lot, tmp_path / "la"], out, workers=1)
+    assert (s.records, s.unchanged) == (2, 0)
+    recs = {r["id"]: r for r in map(json.loads, (out / "records.jsonl").read_text().splitlines())}
+    assert recs["x"]["metadata"]["title"] == "Titre corrigé"
+    assert recs["a"]["source"] == str(tmp_path / "la" / "a.txt")
+    s = run_batch([lot, tmp_path / "la"], out, workers=1)
+    assert s.unchanged == 2
+
+
+def test_batch_leftovers_of_killed_runs_are_removed(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(DISPATCH)
+    out = tmp_path / "out"
+    out.mkdir()
+    leftovers = [".records.jsonl.k1ll3d.tmp", ".errors.jsonl.x8.tmp", ".summary.json.abc.tmp",
+                 ".amounts.csv.z.tmp", ".documents.parquet.q.tmp"]
+    for name in leftovers:
+        (out / name).write_text("à moitié")
+    (out / "mes-notes.tmp").write_text("à moi")  # not ours: kept
+    run_batch([tmp_path / "a.txt"], out, workers=1)
+    assert sorted(p.name for p in out.iterdir()) == [".communique.lock", "errors.jsonl", "mes-notes.tmp",
+                                                     "records.jsonl", "summary.json"]
+
+
+def test_batch_unreadable_subfolder_is_an_error_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "ferme").mkdir()
+    (tmp_path / "a.txt").write_text(DISPATCH)
+    real_scandir = os.scandir
+
+    def scandir(path: object = ".") -> object:
+        if Path(os.fsdecode(path)).name == "ferme":
+            raise PermissionError(13, "Permission denied", os.fsdecode(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    s = run_batch([tmp_path], tmp_path / "out", workers=1)
+    assert (s.inputs, s.records, s.errors) == (2, 1, 1)
+    err = json.loads((tmp_path / "out" / "errors.jsonl").read_text())
+    assert (err["source"], err["error"]) == (str(tmp_path / "ferme"), "Unreadable")

@@ -259,3 +259,76 @@ def test_io_atomic_writer_leaves_old_file_on_error(tmp_path: Path) -> None:
         fh.write("nouveau\n")
     assert target.read_text() == "nouveau\n"
     assert target.stat().st_mode & 0o044  # readable by others, as files normally are
+
+
+# Issue 10, finding 8: every odd input is one clear error line, never silence nor a flood.
+
+def test_io_unreadable_subfolder_is_one_failure(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "ok").mkdir()
+    (tmp_path / "ok" / "a.txt").write_text(PHRASE)
+    (tmp_path / "ferme").mkdir()
+    (tmp_path / "ferme" / "b.txt").write_text(PHRASE)
+    real_scandir = os.scandir
+
+    def scandir(path: object = ".") -> object:
+        if Path(os.fsdecode(path)).name == "ferme":  # what chmod 000 does (tests may run as root)
+            raise PermissionError(13, "Permission denied", os.fsdecode(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    files, _ = list_inputs([tmp_path])
+    assert files[1:] == [tmp_path / "ok" / "a.txt"]
+    fail = files[0]
+    assert isinstance(fail, Failure) and fail.error == "Unreadable" and fail.source == str(tmp_path / "ferme")
+    assert "cannot list the folder: permission denied" in fail.message
+
+
+def test_io_list_inputs_never_enters_excluded_folder(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(PHRASE)
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "records.jsonl").write_text("{}\n")
+    files, skipped = list_inputs([tmp_path], exclude=[tmp_path / "out"])
+    assert (files, skipped) == ([tmp_path / "a.txt"], 0)
+    assert len(list_inputs([tmp_path])[0]) == 2
+
+
+@pytest.mark.parametrize("raw", [b"", b"\n \n\t\n"], ids=["empty", "blank-lines"])
+def test_io_jsonl_without_document_is_one_failure(tmp_path: Path, raw: bytes) -> None:
+    f = tmp_path / "lot.jsonl"
+    f.write_bytes(raw)
+    [fail] = list(read_path(f))
+    assert isinstance(fail, Failure) and fail.error == "EmptyDocument" and "no document" in fail.message
+
+
+@pytest.mark.parametrize(
+    ("raw", "words"),
+    [
+        pytest.param((bytes(range(256)) * 8 + b"\n") * 80, "binary", id="binary"),
+        pytest.param(b"\x7fELF\x02\x01\x01" + bytes(500) + b"\n" * 80, "binary", id="executable"),
+        pytest.param(("\n".join([json.dumps({"text": PHRASE})] * 5)).encode("utf-16"), "UTF-16", id="utf16"),
+    ],
+)
+def test_io_jsonl_not_text_is_one_failure_not_one_per_line(tmp_path: Path, raw: bytes, words: str) -> None:
+    f = tmp_path / "lot.jsonl"
+    f.write_bytes(raw)
+    [fail] = list(read_path(f))
+    assert isinstance(fail, Failure) and fail.error == "Undecodable" and words in fail.message
+    assert fail.line is None
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_io_decode_utf16_without_bom(tmp_path: Path, codec: str) -> None:
+    text = "Le douar (دوار) a reçu 3 MDH pour l'école.\n" * 3
+    assert decode(text.encode(codec)) == (text, codec)
+    f = tmp_path / "note.txt"
+    f.write_bytes(PHRASE.encode(codec))
+    d = _one(f)
+    assert isinstance(d, Document) and (d.text, d.encoding) == (PHRASE, codec)
+
+
+def test_io_fifo_is_one_failure_not_a_hang(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "tube.txt")
+    os.mkfifo(tmp_path / "tube.jsonl")
+    for name in ("tube.txt", "tube.jsonl"):
+        f = _one(tmp_path / name)
+        assert isinstance(f, Failure) and f.error == "Unreadable" and "not a regular file" in f.message
