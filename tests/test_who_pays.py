@@ -326,3 +326,30 @@ def test_places_of_officials_titles_signatures_and_foreign_donors_are_no_places_
     assert "Rabat" not in _alloc(rec, 450_000_000).places
     rec = extract("Le Japon a accordé un don de 1,7 MDH pour l'école de Mhaya, dans la province de Taounate.")
     assert "Japon" not in _alloc(rec, 1_700_000).places
+
+
+def test_a_headline_short_name_is_the_known_body_named_in_full_below() -> None:
+    rec = extract("La Fondation Mohammed V reçoit un don de 10 millions de dirhams\n\nLa Fondation Mohammed V pour "
+                  "la solidarité a reçu un don d'une valeur de 10 millions de dirhams de la République de Corée.")
+    assert sum("Fondation Mohammed V" in o.name for o in rec.organizations) == 1
+
+
+def test_the_body_money_is_spent_for_is_a_partner_never_its_payer() -> None:
+    rec = extract("Une unité de production a été réalisée au profit de la Coopérative Rachad pour un montant de "
+                  "849 999 dirhams, grâce à un don du gouvernement du Japon.")
+    coop = _org(rec, "Coopérative Rachad")
+    assert "partner" in coop.roles and "funder" not in coop.roles
+
+
+def test_a_state_that_signs_a_cooperation_programme_is_its_partner() -> None:
+    rec = extract("Le Maroc et la Millennium Challenge Corporation (MCC) ont signé, ce jeudi à Rabat, le deuxième "
+                  "programme de coopération d'un montant de 450 millions de dollars.")
+    assert "partner" in _org(rec, "MCC").roles
+    assert "partner" in _org(rec, "Maroc").roles
+
+
+def test_a_relative_clause_after_an_enumeration_belongs_to_its_last_member() -> None:
+    rec = extract("C'est la 36e convention entre le Maroc et le Fonds koweïtien pour le développement économique "
+                  "arabe (FKDEA), qui a déjà financé pour plus de 11 milliards de dirhams de projets.")
+    assert "funder" not in _org(rec, "Maroc").roles
+    assert _alloc(rec, 11_000_000_000).funder == "FKDEA"

@@ -54,6 +54,7 @@ _LIST_CLOSE = re.compile(r"\s*(?:\([^()]{1,240}\)\s*)?,?\s*(?:et|ainsi\s+que)\s"
 _SENTENCE_END = re.compile(r"[.!?;](?=\s|$)|\n")
 _RELATIVE = re.compile(r"\s*(?:\([^()]{1,240}\)\s*)?,\s*qui\s")
 """`..., qui finance`: a relative clause makes even a complement the subject of its verb."""
+_WHO = re.compile(r"\s*(?:\([^()]{1,240}\)\s*)?,?\s*qui\s")
 _LINE = re.compile(r"[^\n]+")
 _LOWER_WORD = re.compile(r"(?<![\w'’-])[a-zà-ÿ]{3,}")
 _PAREN_LONG = re.compile(r"\s*\(\s*([^()\n]{1,240}?)\s*\)")
@@ -219,6 +220,9 @@ class OrganizationsComponent:
                     and not (t.descriptor and any(e <= k <= e + 4 for k in known_starts)):
                 if t.anaphor:  # `cette association`: a reference back, kept only with an antecedent
                     cands.append(_Cand(s, e, t.id, trigger=t, bare=True, head_end=e, priority=1))
+                continue
+            if t.whole:
+                cands.append(_Cand(s, e, t.id, trigger=t, head_end=e, priority=1))
                 continue
             head_end = e - 1 if doc[e - 1].lower_ in _DE | _A | {"pour"} else e
             end = self._extend(doc, head_end, t)
@@ -587,6 +591,22 @@ class OrganizationsComponent:
                 keep.append(o)
         return keep
 
+    @staticmethod
+    def _merge_prefixes(orgs: list[_Org]) -> list[_Org]:
+        """A short name that begins a known organisation's name (`la Fondation Mohammed V` in a headline,
+        `Fondation Mohammed V pour la solidarité` below) is that organisation, wherever it stands."""
+        known = [o for o in orgs if o.known is not None]
+        keep: list[_Org] = []
+        for o in orgs:
+            target = None
+            if o.known is None and not o.actor_only:
+                target = next((k for k in known for f in o.folds for g in k.folds if g.startswith(f + " ")), None)
+            if target is None:
+                keep.append(o)
+                continue
+            target.mentions = sorted(target.mentions + o.mentions, key=lambda m: m.start)
+        return keep
+
     # ------------------------------------------------------------------ roles
     def _groups(self, text: str, mentions: list[_Mention]) -> list[list[int]]:
         """Enumerations: runs of mentions joined by `,` / `et` / `ainsi que`; a run joined by commas
@@ -671,11 +691,14 @@ class OrganizationsComponent:
                                                                      or self._sum_follows(text, amounts, am.end())):
                             found.append(cr)
                 after_cache[g[-1]] = found
-            for cr in after_cache[g[-1]]:
-                self._give(m, str(cr.rule.label), cr.rule.id, kinds, territories)
+            # a relative clause (`le Maroc et le Fonds X, qui a financé`) is the last member's alone
+            if i == g[-1] or not _WHO.match(text, last.end):
+                for cr in after_cache[g[-1]]:
+                    self._give(m, str(cr.rule.label), cr.rule.id, kinds, territories)
             nxt_m1 = mentions[i + 1].start if i + 1 < len(mentions) else n
             a = _first_amount_after(amounts, m.end)
-            if a is not None and a - m.end <= 90 and a < nxt_m1:
+            received = bool(_LOCATIVE.search(text, max(0, m.start - 40), m.start))  # `au profit de X pour 2 MDH`
+            if a is not None and a - m.end <= 90 and a < nxt_m1 and not received:
                 for cr in self.after_amount:
                     if cr.regex.fullmatch(text[m.end:a]):
                         self._give(m, str(cr.rule.label), cr.rule.id, kinds, territories)
@@ -703,7 +726,8 @@ class OrganizationsComponent:
         return _SENTENCE_END.search(text, pos, a) is None
 
     def _give(self, m: _Mention, role: str, rid: str, kinds: dict[int, str], territories: set[int]) -> None:
-        if m.trigger is not None and m.trigger.actor_roles is not None and role not in m.trigger.actor_roles:
+        if m.trigger is not None and m.trigger.actor_roles is not None and role not in m.trigger.actor_roles \
+                and rid not in m.trigger.actor_cues:
             return
         rule = self.rule_by_id.get(rid)
         if rule is not None and rule.kinds and kinds.get(id(m)) not in {str(k) for k in rule.kinds}:
@@ -726,7 +750,7 @@ class OrganizationsComponent:
         mentions = self._with_aliases(doc, text, mentions)
         glosses = self._glosses(text, mentions)
         orgs = self._link(text, mentions, glosses)
-        orgs = self._merge_branches(orgs)
+        orgs = self._merge_prefixes(self._merge_branches(orgs))
         kinds = {id(m): o.kind for o in orgs for m in o.mentions}
         territories = {id(m) for o in orgs if o.actor_only for m in o.mentions}
         self._roles(doc, text, [m for o in orgs for m in o.mentions], kinds, territories)

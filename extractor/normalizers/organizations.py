@@ -47,10 +47,15 @@ class TriggerRule(Rule):
     bare_ok: bool = False
     """The head alone names a body (`le Gouvernement`, `l'État`, `le Conseil provincial`): with no
     antecedent it stands for itself, kept only where a role cue attaches to it."""
+    whole: bool = False
+    """The pattern is the whole name (`Maroc`): no complement follows and it is no bare head."""
     gazetteer: str | None = None
     """A place type whose gazetteer names (and variants) are the heads, instead of `pattern`
     (`country`: `le Portugal a accordé`, a state used as an actor)."""
     exclude_codes: tuple[str, ...] = ()
+    actor_cues: tuple[str, ...] = ()
+    """Role cues (ids) that make this head an organisation whatever `actor_roles` says (a state that
+    signs: `le Maroc et la MCC ont signé`)."""
     actor_roles: tuple[Role, ...] | None = None
     """The only roles that make this head an organisation (a state is one where it pays, not where
     a diplomat praises `le partenariat entre la France et le Maroc`); None: every role."""
