@@ -354,3 +354,9 @@ def test_a_relative_clause_after_an_enumeration_belongs_to_its_last_member() -> 
     maroc = _org(rec, "Maroc")
     assert maroc is None or "funder" not in maroc.roles
     assert _alloc(rec, 11_000_000_000).funder == "FKDEA"
+
+
+def test_a_body_that_carries_out_works_runs_them() -> None:
+    rec = extract("Cette initiative est à mettre à l'actif de l'INDH et de l'association Bouregreg, qui a transformé "
+                  "l'ancien hôtel en un centre d'accueil d'un coût de 6,7 MDH.")
+    assert "implementer" in _org(rec, "association Bouregreg").roles
