@@ -360,3 +360,16 @@ def test_a_body_that_carries_out_works_runs_them() -> None:
     rec = extract("Cette initiative est à mettre à l'actif de l'INDH et de l'association Bouregreg, qui a transformé "
                   "l'ancien hôtel en un centre d'accueil d'un coût de 6,7 MDH.")
     assert "implementer" in _org(rec, "association Bouregreg").roles
+
+
+def test_a_proper_name_that_gives_is_a_body_even_with_no_head_word() -> None:
+    rec = extract("Danish Relief Group a offert 563 articles d'une valeur de 530 000 DH aux associations rurales.")
+    assert _alloc(rec, 530_000).funder == "Danish Relief Group"
+    rec = extract("Orange Maroc a fait don de 20 millions de dirhams au Fonds spécial de solidarité.")
+    assert _alloc(rec, 20_000_000).funder == "Orange Maroc"
+    assert _org(rec, "Maroc") is None or _org(rec, "Maroc").name == "Orange Maroc"
+
+
+def test_a_person_or_the_king_who_gives_is_no_organisation() -> None:
+    rec = extract("M. Ahmed Alami a offert 10.000 dirhams. Sa Majesté le Roi Mohammed VI a offert des kits.")
+    assert rec.organizations == []

@@ -28,7 +28,7 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from ..errors import PatternError
-from ..gazetteer import names_of_type
+from ..gazetteer import load_gazetteer, match_key, names_of_type
 from ..normalizers.organizations import (
     GRAMMAR_FILE,
     KNOWN_FILE,
@@ -183,8 +183,13 @@ class OrganizationsComponent:
         self.matcher = Matcher(nlp.vocab)
         # a trigger read from the gazetteer (states used as actors): its heads are place names
         self.gazetteer_heads = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.regex_triggers: list[tuple[TriggerRule, re.Pattern[str]]] = []
+        self.places_index = load_gazetteer()
         heads: set[str] = set()
         for t in self.lex.triggers.values():
+            if t.regex is not None:
+                self.regex_triggers.append((t, re.compile(t.regex, re.VERBOSE)))
+                continue
             if t.gazetteer is not None:
                 names = {n for n, code in names_of_type(t.gazetteer) if code not in t.exclude_codes}
                 names = sorted(names | {_strip_accents(n) for n in names})  # `Etats-Unis` as often as `États-Unis`
@@ -195,7 +200,7 @@ class OrganizationsComponent:
         # the Matcher only runs on short windows that open on a trigger head word (much faster
         # than running every pattern over every token)
         self.head_ids = numpy.array(sorted(nlp.vocab.strings.add(w) for w in heads), dtype="uint64")
-        self.window = max(len(t.pattern) for t in self.lex.triggers.values() if t.gazetteer is None)
+        self.window = max(len(t.pattern) for t in self.lex.triggers.values() if t.gazetteer is None and not t.regex)
         Span.set_extension("org", default=None, force=True)
 
     # ------------------------------------------------------------------ candidates
@@ -221,7 +226,7 @@ class OrganizationsComponent:
                 if t.anaphor:  # `cette association`: a reference back, kept only with an antecedent
                     cands.append(_Cand(s, e, t.id, trigger=t, bare=True, head_end=e, priority=1))
                 continue
-            if t.whole:
+            if t.whole or t.regex:
                 cands.append(_Cand(s, e, t.id, trigger=t, head_end=e, priority=1))
                 continue
             head_end = e - 1 if doc[e - 1].lower_ in _DE | _A | {"pour"} else e
@@ -229,7 +234,26 @@ class OrganizationsComponent:
             if end <= head_end:
                 end = head_end
             cands.append(_Cand(s, end, t.id, trigger=t, bare=end <= head_end, head_end=head_end, priority=1))
+        # a named actor gives way to any other candidate but a state it holds (`Orange Maroc a fait don`)
+        taken = [(c.start, c.end) for c in cands if not (c.trigger and (c.trigger.whole or c.trigger.gazetteer))]
+        cands += [c for c in self._named_actors(doc) if not any(c.start < e and s < c.end for s, e in taken)]
         return cands
+
+    def _named_actors(self, doc: Doc) -> list[_Cand]:
+        """Proper names a regex trigger finds (the subject of a giving verb), places and people aside."""
+        out: list[_Cand] = []
+        if not self.regex_triggers:
+            return out
+        text = doc.text
+        for t, rx in self.regex_triggers:
+            for m in rx.finditer(text):
+                name = m.group("name")
+                if self.lex.not_actor.search(name) or self.places_index.get(match_key(name)):
+                    continue
+                span = doc.char_span(m.start("name"), m.end("name"), alignment_mode="contract")
+                if span is not None and len(span):
+                    out.append(_Cand(span.start, span.end, t.id, trigger=t, head_end=span.end, priority=1))
+        return out
 
     def _has_name(self, doc: Doc, s: int, e: int) -> bool:
         """A capitalised trigger, or a capitalised word right after it (articles skipped)."""

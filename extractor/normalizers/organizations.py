@@ -26,7 +26,7 @@ ROLES_FILE = "organizations/roles.jsonl"
 
 KNOWN_COLUMNS = ("id", "name", "kind")
 KNOWN_OPTIONAL = ("acronym", "variants", "default_role", "as_written")
-_GRAMMAR_LABELS = {"STOP", "FOREIGN", "EQUIV", "MACRO", "ACRONYM", "NOT_ACRONYM", "VERB_FORM", "PURPOSE", "MEMBERS"}
+_GRAMMAR_LABELS = {"STOP", "FOREIGN", "EQUIV", "MACRO", "ACRONYM", "NOT_ACRONYM", "VERB_FORM", "PURPOSE", "MEMBERS", "NOT_ACTOR"}
 
 
 class TriggerRule(Rule):
@@ -47,6 +47,9 @@ class TriggerRule(Rule):
     bare_ok: bool = False
     """The head alone names a body (`le Gouvernement`, `l'État`, `le Conseil provincial`): with no
     antecedent it stands for itself, kept only where a role cue attaches to it."""
+    regex: str | None = None
+    """A regex over the text whose group `name` is the name, instead of `pattern`: a proper name that is
+    the subject of a giving verb (`Danish Relief Group a offert`), with no head word to trigger on."""
     whole: bool = False
     """The pattern is the whole name (`Maroc`): no complement follows and it is no bare head."""
     gazetteer: str | None = None
@@ -116,6 +119,8 @@ class OrgLexicon:
     macros: dict[str, str]
     purpose: re.Pattern[str] = re.compile(r"(?!x)x")
     """Nouns of a concrete operation: after `pour` they say what money is for, so the name ends."""
+    not_actor: re.Pattern[str] = re.compile(r"(?!x)x")
+    """Words that make a proper-name actor a person, not a body (`M.`, `Sa Majesté`)."""
     members: re.Pattern[str] = re.compile(r"(?!x)x")
     """`les membres du Conseil ont approuvé`: people who act as the body, before its name."""
 
@@ -170,6 +175,7 @@ def lexicon(known: str = KNOWN_FILE, triggers: str = TRIGGERS_FILE, grammar: str
     purpose = _compile(grammar, "PURPOSE", r"^(?:" + purposes + r")$")
     members = _compile(grammar, "MEMBERS", r"(?<!\w)(?:" + ("|".join(g.pattern for g in by["MEMBERS"]) or r"(?!x)x")
                        + r")\s+(?:du|des|de\s+la|de\s+l['’]|de|d['’])\s*$")
+    not_actor = _compile(grammar, "NOT_ACTOR", "|".join(g.pattern for g in by["NOT_ACTOR"]) or r"(?!x)x", 0)
     equiv: list[tuple[str, str]] = []
     for g in by["EQUIV"]:
         left, sep, right = g.pattern.partition("=>")
@@ -187,4 +193,4 @@ def lexicon(known: str = KNOWN_FILE, triggers: str = TRIGGERS_FILE, grammar: str
             pat = rf"(?<![\w'’])(?:{pat})(?:(?<=['’])|(?!\w))"
         compiled.append(CompiledRole(r, _compile(roles, r.id, pat)))
     return OrgLexicon(_known(known), trig, stop, foreign, tuple(equiv), acronym, not_acronym, verb_form,
-                      tuple(compiled), macros, purpose, members)
+                      tuple(compiled), macros, purpose, members=members, not_actor=not_actor)
