@@ -26,7 +26,8 @@ ROLES_FILE = "organizations/roles.jsonl"
 
 KNOWN_COLUMNS = ("id", "name", "kind")
 KNOWN_OPTIONAL = ("acronym", "variants", "default_role", "as_written")
-_GRAMMAR_LABELS = {"STOP", "FOREIGN", "EQUIV", "MACRO", "ACRONYM", "NOT_ACRONYM", "VERB_FORM", "PURPOSE", "MEMBERS", "NOT_ACTOR"}
+_GRAMMAR_LABELS = {"STOP", "FOREIGN", "EQUIV", "MACRO", "ACRONYM", "NOT_ACRONYM", "VERB_FORM", "PURPOSE", "MEMBERS",
+                   "NOT_ACTOR"}
 
 
 class TriggerRule(Rule):
