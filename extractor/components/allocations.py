@@ -218,8 +218,8 @@ class AllocationsComponent:
                 spans.append(span)
         doc.spans[self.span_key] = spans
         doc._.allocations = records
-        _funders_pay(doc, {r["funder"] for r in records if r["funder"]})
-        _recipients_partner(doc, {r["partners"][0] for r in records if "+recipient" in r["rule"].split(";")})
+        _give_role(doc, {r["funder"] for r in records if r["funder"]}, "funder")
+        _give_role(doc, {r["partners"][0] for r in records if "+recipient" in r["rule"].split(";")}, "partner")
         return doc
 
     def export(self, doc: Doc) -> dict[str, Any]:
@@ -701,22 +701,17 @@ class _Context:
         return out
 
 
-def _funders_pay(doc: Doc, labels: set[str]) -> None:
-    """An organisation that an allocation has paying has the funder role in the organisations list too."""
+ROLE_ORDER = ("funder", "partner", "issuer", "implementer")
+
+
+def _give_role(doc: Doc, labels: set[str], role: str) -> None:
+    """The organisations an allocation names as `role` have that role in the organisations list too: an
+    allocation's funder pays; a body an enumeration pairs with its own sum is its partner (spec §2.1)."""
     folded = {fold(x) for x in labels}
     for org in doc.user_data.get("communique_organizations", []):
         if fold(org.get("acronym")) in folded or fold(org.get("name")) in folded:
-            roles = [r for r in org["roles"] if r != "mentioned"]
-            org["roles"] = ["funder", *(r for r in roles if r != "funder")]
-
-
-def _recipients_partner(doc: Doc, labels: set[str]) -> None:
-    """A body an enumeration pairs with its own sum is a partner of that spending (spec §2.1)."""
-    folded = {fold(x) for x in labels}
-    for org in doc.user_data.get("communique_organizations", []):
-        if fold(org.get("acronym")) in folded or fold(org.get("name")) in folded:
-            roles = [r for r in org["roles"] if r != "mentioned"]
-            org["roles"] = [r for r in ("funder", "partner", "issuer", "implementer") if r in roles or r == "partner"]
+            roles = {r for r in org["roles"] if r != "mentioned"} | {role}
+            org["roles"] = [r for r in ROLE_ORDER if r in roles]
 
 
 def _most_mentioned(ents: list[Ent], weight: Any) -> Ent | None:
