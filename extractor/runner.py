@@ -24,6 +24,7 @@ from spacy.tokens import Doc
 from .build import _patterns_digest, build_record, text_sha256
 from .io import DEFAULT_MAX_BYTES, Document, Failure, doc_id, read_path
 from .pipeline import COMPONENTS, DEFAULT_MODEL, load_pipeline
+from .text import TEXT_KEY
 
 Item = Document | Failure | Path
 
@@ -189,16 +190,79 @@ def _own_components(nlp: Any) -> list[tuple[str, Any]]:
     return [(name, proc) for name, proc in nlp.pipeline if name in COMPONENTS]
 
 
+MODEL_GROUP = 1
+"""Pieces of a long text run through the model per `nlp.pipe` batch: the model's working memory
+(tok2vec and parser activations) is that of one 100 000-character piece, whatever the text's size."""
+
+_KEPT = ("SPACY", "POS", "TAG", "MORPH", "LEMMA", "SENT_START", "ENT_IOB", "ENT_TYPE", "DEP", "HEAD")
+"""What the project's components read of a piece once the model has run (with ORTH, the words).
+Not kept: `doc.tensor` (384 bytes a token), norms, knowledge-base ids, per-piece user data."""
+_DTYPES = {"SPACY": "uint8", "POS": "uint8", "SENT_START": "int8", "ENT_IOB": "uint8", "HEAD": "int32"}
+_SET_LAST = ("HEAD", "DEP")
+"""Set together and last: spaCy rebuilds the parse tree and sentence starts from them."""
+
+
+class _Columns:
+    """Token attributes of the pieces, appended piece by piece in compact arrays (no Doc kept)."""
+
+    def __init__(self) -> None:
+        self.parts: dict[str, list[Any]] = {a: [] for a in ("ORTH", *_KEPT)}
+
+    def add(self, part: Doc) -> None:
+        from spacy.attrs import IDS
+
+        attrs = ("ORTH", *_KEPT)
+        arr = part.to_array([IDS[a] for a in attrs])
+        for j, a in enumerate(attrs):
+            col = arr[:, j]
+            self.parts[a].append(col.astype(_DTYPES[a]) if a in _DTYPES else col.copy())
+
+    def doc(self, vocab: Any) -> Doc:
+        """One Doc holding every piece's tokens and kept attributes; the columns are freed on the way."""
+        import numpy as np
+        from spacy.attrs import IDS
+
+        orth = np.concatenate(self.parts.pop("ORTH"))
+        strings: dict[int, str] = {}
+        words = [strings.get(o) or strings.setdefault(o, vocab.strings[o]) for o in orth.tolist()]
+        del orth
+        spaces = np.concatenate(self.parts.pop("SPACY")).astype(bool).tolist()
+        doc = Doc(vocab, words=words, spaces=spaces)
+        del words, spaces
+        for a in [a for a in _KEPT if a in self.parts and a not in _SET_LAST]:
+            col = np.concatenate(self.parts.pop(a)).astype("uint64")
+            if col.any():
+                doc.from_array([IDS[a]], col.reshape(-1, 1))
+        head = np.concatenate(self.parts.pop("HEAD")).astype("int64").astype("uint64")
+        dep = np.concatenate(self.parts.pop("DEP"))
+        if dep.any():
+            doc.from_array([IDS["HEAD"], IDS["DEP"]], np.stack([head, dep], axis=1))
+        return doc
+
+
 def analyse_long(nlp: Any, text: str, limit: int = MODEL_CHUNK_CHARS, max_run: int = MAX_RUN_CHARS) -> Doc:
-    """A long text as one Doc: the model runs piece by piece, the project's components on the whole."""
+    """A long text as one Doc: the model runs piece by piece, the project's components on the whole.
+
+    Memory stays bounded: the model sees `MODEL_GROUP` pieces at a time, and of each piece only the
+    token attributes the components read are kept (compact columns), not the piece's Doc.
+    """
+    cols = _Columns()
     with nlp.select_pipes(disable=[name for name, _ in _own_components(nlp)]):
-        parts = list(nlp.pipe(split_text(text, limit, max_run)))
-    doc = Doc.from_docs(parts, ensure_whitespace=False)
+        for part in nlp.pipe(split_text(text, limit, max_run), batch_size=MODEL_GROUP):
+            cols.add(part)
+    doc = cols.doc(nlp.vocab)
     if doc.text != text:  # pragma: no cover - guards the offsets contract
         raise ValueError("re-joined pieces differ from the text")
+    doc.user_data[TEXT_KEY] = text  # spares the components rebuilding it from every token
     for _name, proc in _own_components(nlp):
         doc = proc(doc)
     return doc
+
+
+def analyse(nlp: Any, text: str) -> Doc:
+    """The one safe way from a text to a processed Doc (CLI, `extract` and `extract_many`): pieces when
+    the text is long or holds a stretch the tokenizer would take quadratic time over."""
+    return analyse_long(nlp, text) if needs_pieces(text) else nlp(text)
 
 
 def _parse(nlp: Any, docs: list[Document], batch_size: int) -> list[Doc | Exception]:
