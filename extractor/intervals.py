@@ -52,3 +52,37 @@ class IntervalSet:
         if j < len(self._points) and self._points[j] < e:
             return True
         return any(a < e and s < b for a, b in self._inverted)
+
+
+class RangeIndex:
+    """A fixed list of ranges `(a, b)`: which contain `[s, e)`, does any overlap it? In O(log n)
+    (plus the ranges listed by `containing`)."""
+
+    def __init__(self, ranges: Iterable[tuple[int, int]]) -> None:
+        self.ranges = sorted(ranges)
+        self.starts = [a for a, _ in self.ranges]
+        self.max_len = max((b - a for a, b in self.ranges), default=0)
+        self._max_end: list[int] = []
+        best = -(1 << 62)
+        for _a, b in self.ranges:
+            best = max(best, b)
+            self._max_end.append(best)
+
+    def _best_end(self, i: int) -> int | None:
+        """The largest end among the first `i` ranges (by start)."""
+        return self._max_end[i - 1] if i > 0 else None
+
+    def contains(self, s: int, e: int, strict: bool = False) -> bool:
+        """Some range has `a <= s and e <= b` (`a < s` when strict)."""
+        best = self._best_end(bisect_left(self.starts, s) if strict else bisect_right(self.starts, s))
+        return best is not None and best >= e
+
+    def overlaps(self, s: int, e: int) -> bool:
+        """Some range has `s < b and a < e`."""
+        best = self._best_end(bisect_left(self.starts, e))
+        return best is not None and best > s
+
+    def containing(self, s: int, e: int) -> list[tuple[int, int]]:
+        """The ranges with `a <= s and e <= b`, by start."""
+        lo = bisect_left(self.starts, e - self.max_len)
+        return [r for r in self.ranges[lo:bisect_right(self.starts, s)] if e <= r[1]]
