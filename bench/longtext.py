@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run import PeakRSS  # noqa: E402
+from run import PeakRSS
 
 ROOT = Path(__file__).resolve().parent.parent
 KINDS = ("realistic", "dates", "hostile", "brackets", "word", "newlines", "controls")
@@ -69,13 +69,20 @@ def make_text(kind: str, size: int) -> str:
     raise SystemExit(f"unknown kind {kind!r}")
 
 
-def child(kind: str, size: int, profile: bool) -> None:
-    """In the measured process: load, then analyse one document as the CLI does; JSON on stdout."""
+def child(kind: str, size: int, profile: bool, model_only: bool = False) -> None:
+    """In the measured process: load, then analyse one document as the CLI does; JSON on stdout.
+
+    `model_only`: the long-text path without the project's components (model pieces and the joined
+    Doc alone), to measure that part's memory at sizes the components take long over."""
     import resource
 
+    from extractor import runner
     from extractor.io import Document
     from extractor.pipeline import load_pipeline
     from extractor.runner import Options, process_chunk
+
+    if model_only:
+        runner._own_components = lambda nlp: []  # type: ignore[assignment]
 
     load_pipeline()
     process_chunk([Document("warm", "warm", "Rabat, 1er mai 2021 (MAP) - 3 MDH pour 12 écoles.")], Options())
@@ -96,9 +103,11 @@ def child(kind: str, size: int, profile: bool) -> None:
                       "amounts": len(rec.get("amounts", [])), "dates": len(rec.get("dates", []))}))
 
 
-def measure(kind: str, size: int, timeout: float, max_rss_gb: float, profile: bool) -> dict[str, Any]:
+def measure(kind: str, size: int, timeout: float, max_rss_gb: float, profile: bool, model_only: bool = False
+            ) -> dict[str, Any]:
     """One fresh process for one (kind, size); its peak RSS, killed past the limits."""
-    cmd = [sys.executable, __file__, "--child", kind, str(size), *(["--profile"] if profile else [])]
+    cmd = [sys.executable, __file__, "--child", kind, str(size), *(["--profile"] if profile else []),
+           *(["--model-only"] if model_only else [])]
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, text=True)
     killed = None
     t0 = time.perf_counter()
@@ -113,7 +122,8 @@ def measure(kind: str, size: int, timeout: float, max_rss_gb: float, profile: bo
                 break
             time.sleep(0.1)
         out = proc.communicate()[0]
-    row: dict[str, Any] = {"kind": kind, "size": size, "peak_rss_gb": rss.peak / 1e9, "killed": killed}
+    label = kind + (" (model only)" if model_only else "")
+    row: dict[str, Any] = {"kind": label, "size": size, "peak_rss_gb": rss.peak / 1e9, "killed": killed}
     if not killed and out.strip():
         row.update(json.loads(out.strip().splitlines()[-1]))
     elif killed == "time":
@@ -141,16 +151,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--timeout", type=float, default=600, help="seconds before a measurement is killed")
     ap.add_argument("--max-rss-gb", type=float, default=6.0, help="peak RSS at which a measurement is killed")
     ap.add_argument("--profile", action="store_true", help="cProfile of the analysis on stderr")
+    ap.add_argument("--model-only", action="store_true",
+                    help="leave out the project's components (memory of the model pieces and joined Doc)")
     ap.add_argument("--json", type=Path, help="also write the rows as JSON")
     ap.add_argument("--child", nargs=2, metavar=("KIND", "SIZE"), help=argparse.SUPPRESS)
     a = ap.parse_args(argv)
     if a.child:
-        child(a.child[0], int(a.child[1]), a.profile)
+        child(a.child[0], int(a.child[1]), a.profile, a.model_only)
         return 0
     rows = []
     for size in (parse_size(s) for s in a.sizes.split(",")):
         for kind in a.kinds.split(","):
-            rows.append(measure(kind, size, a.timeout, a.max_rss_gb, a.profile))
+            rows.append(measure(kind, size, a.timeout, a.max_rss_gb, a.profile, a.model_only))
             print(json.dumps(rows[-1]), file=sys.stderr, flush=True)
     print(table(rows))
     if a.json:
