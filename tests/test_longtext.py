@@ -1,6 +1,6 @@
 """Long and hostile texts (issue 10, findings 4-6): bounded memory, linear components, one safe path.
 
-Timings here are ratios with generous bounds (4x the text must cost well under 16x, the quadratic
+Timings here are ratios with generous bounds (4x the text must cost under 10x, 16x being the quadratic
 figure) or one loose ceiling that only a hang would pass; absolute figures are in bench/longtext.py.
 """
 
@@ -106,12 +106,12 @@ PLACES = "À Tiznit, Agadir et Guelmim, la commune de Tafraout et la province d'
     ("communique_places", PLACES, 600),
 ])
 def test_longtext_component_time_grows_linearly(fast_nlp, name: str, unit: str, n: int) -> None:
-    """4x the text costs < 8x the time (the overlap scans were quadratic: 200 KB of dates took 23 s)."""
-    assert _component_ratio(fast_nlp, name, unit, n) < 8
+    """4x the text costs < 10x the time, 16x being quadratic (before: dates 25x, quantities 34x, places 17x)."""
+    assert _component_ratio(fast_nlp, name, unit, n) < 10
 
 
 def test_longtext_acronym_pass_time_grows_linearly(fast_nlp) -> None:
-    """The organisations' acronym pass (every use of every bracketed acronym) grew ~n^2.8: now < 8x for 4x."""
+    """The organisations' acronym pass grew ~n^2.8 (300 + 1 200 units: not done in 10 min): now < 10x for 4x."""
     comp = fast_nlp.get_pipe("communique_organizations")
     own = [n for n, _ in fast_nlp.pipeline if n.startswith("communique_")]
     cases = {}
@@ -120,7 +120,7 @@ def test_longtext_acronym_pass_time_grows_linearly(fast_nlp) -> None:
             doc = analyse_long(fast_nlp, ALIASED * k, limit=50_000)
         cases[k] = (doc, doc.text, comp._resolve(doc, comp._candidates(doc)))
         assert len(comp._with_aliases(*cases[k])) > 2 * k  # every DAS and ADS is a mention
-    assert _ratio(lambda k: comp._with_aliases(*cases[k]), 300) < 8
+    assert _ratio(lambda k: comp._with_aliases(*cases[k]), 300) < 10
 
 
 def _literal_aliases(text: str, mentions: list[Any], found: list[Any], usable: Callable[[int, int], bool],
