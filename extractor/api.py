@@ -12,7 +12,7 @@ from .errors import ExtractorError, InputError
 from .io import Document, list_inputs
 from .pipeline import DEFAULT_MODEL, load_pipeline
 from .records import Communique
-from .runner import Options, iter_results
+from .runner import Options, analyse, iter_results
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -22,10 +22,11 @@ def extract(text: str, id: str | None = None, *, model: str = DEFAULT_MODEL, fas
             ner: bool = False, source: str | None = None) -> Communique:
     """One text into one validated record (the pipeline is built once per process).
 
-    `ner=True` adds the model's statistical NER (LOC entities fill place gaps); slower.
+    `ner=True` adds the model's statistical NER (LOC entities fill place gaps); slower. Long or
+    hostile texts take the CLI's path (`runner.analyse`): the model runs over bounded pieces.
     """
     nlp = load_pipeline(model, fast, ner)
-    doc = nlp(text)
+    doc = analyse(nlp, text)
     rid = id or "doc"
     return build_record(doc, nlp, id=rid, source=source or rid)
 

@@ -26,13 +26,14 @@ def fold(s: str | None) -> str:
     return _WS.sub(" ", s).strip()
 
 
-_TEXT_KEY = "communique.text"
+TEXT_KEY = "communique.text"
+"""`doc.user_data` key of the cached text (set by whoever already holds it)."""
 
 
 def doc_text(doc: Doc) -> str:
     """`doc.text`, computed once per Doc: spaCy rebuilds it from every token on each access."""
-    cached = doc.user_data.get(_TEXT_KEY)
+    cached = doc.user_data.get(TEXT_KEY)
     if cached is None:
         cached = doc.text
-        doc.user_data[_TEXT_KEY] = cached
+        doc.user_data[TEXT_KEY] = cached
     return cached

@@ -41,6 +41,7 @@ from ..normalizers.organizations import (
     lexicon,
 )
 from ..text import doc_text, fold
+from .org_aliases import resolve_aliases
 
 SPAN_KEY = "organizations"
 _DE = {"de", "du", "des", "d'", "d’"}
@@ -438,27 +439,22 @@ class OrganizationsComponent:
         return out
 
     def _with_aliases(self, doc: Doc, text: str, mentions: list[_Mention]) -> list[_Mention]:
-        """Add every use of a bracketed acronym as a mention of its long form's organisation."""
+        """Add every use of a bracketed acronym as a mention of its long form's organisation
+        (the rule and its n·log n resolution: `org_aliases`)."""
         found = self._aliases(text, mentions)
         for m, alias, _s, _e, inside in found:
             m.defines = alias
             m.definition = m.definition or inside
-        out = list(mentions)
-        for m, alias, _s, _e, inside in found:
-            rx = re.compile(rf"(?<![\w-]){re.escape(alias)}(?![\w-])")
-            for am in rx.finditer(text):
-                s, e = am.start(), am.end()
-                if doc.char_span(s, e, alignment_mode="expand") is None:
-                    continue
-                clash = [x for x in out if x.start < e and s < x.end]
-                if any(x.start <= s and e <= x.end and (x.end - x.start) > (e - s) for x in clash):
-                    continue  # inside a longer name
-                if m in clash:
-                    continue
-                out = [x for x in out if x not in clash]
-                out.append(_Mention(s, e, f"alias:{m.rule}", m.known, m.trigger, False, alias_of=m,
-                                    definition=s == _s and not inside))
-        return sorted(out, key=lambda x: x.start)
+
+        def usable(s: int, e: int) -> bool:
+            return doc.char_span(s, e, alignment_mode="expand") is not None
+
+        def make(pair: tuple[_Mention, str, int, int, bool], s: int, e: int) -> _Mention:
+            m, _alias, _s, _e, inside = pair
+            return _Mention(s, e, f"alias:{m.rule}", m.known, m.trigger, False, alias_of=m,
+                            definition=s == _s and not inside)
+
+        return resolve_aliases(text, mentions, found, usable, make)
 
     # ------------------------------------------------------------------ linking
     def _equiv(self, f: str) -> str:

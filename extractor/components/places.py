@@ -19,6 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..gazetteer import GAZETTEER_FILE, GazEntry, load_gazetteer, match_key, spellings_table, stop_names
+from ..intervals import IntervalSet, RangeIndex
 from ..normalizers.dates import grammar as date_grammar
 from ..normalizers.places import TRIGGERS_FILE, PlaceGrammar, grammar
 from ..text import doc_text, fold
@@ -351,7 +352,7 @@ class PlacesComponent:
         text = doc_text(doc)
         orgs = [(s.start_char, s.end_char) for s in doc.spans[ORG_SPAN_KEY]] if ORG_SPAN_KEY in doc.spans else []
         actor_names = set(orgs)
-        starts = doc.to_array("IDX")
+        starts = doc.to_array("IDX").astype("int64")  # int64: searchsorted(int) on uint64 casts the whole array
         org_ext = self._extents(doc, text, starts, self.grammar.org_heads)
         fac_ext = self._extents(doc, text, starts, self.grammar.facility_heads)
         heads = self._letterhead_lines(doc, text)
@@ -362,36 +363,37 @@ class PlacesComponent:
             if dl is not None and dl.place_start is not None:
                 blocked.append((dl.place_start + len(dl.place or ""), dl.end))
 
-        def overlaps(m: PlaceMention, spans: list[tuple[int, int]]) -> bool:
-            return any(m.start < e and s < m.end for s, e in spans)
-
-        def inside(m: PlaceMention, spans: list[tuple[int, int]], strict: bool) -> bool:
-            # strict: the mention starts after the head (it is the name's complement, not its head)
-            return any(s <= m.start and m.end <= e and (not strict or m.start > s) for s, e in spans)
+        # range indexes: a scan of every range per candidate was quadratic on long texts
+        org_ix, org_ext_ix, fac_ext_ix = RangeIndex(orgs), RangeIndex(org_ext), RangeIndex(fac_ext)
+        heads_ix, blocked_ix = RangeIndex(heads), RangeIndex(blocked)
 
         triggered, actors = self._from_triggers(doc, text, starts)
+        actors_ix = RangeIndex(actors)
         cands = triggered + self._from_header(doc, text) + self._from_gazetteer(doc, text, starts)
         cands += self._propagated(text, triggered)
         cands += self._locative_list(text, cands)
         if self.use_model_loc:
             cands += self._from_model(doc, text)
         kept: list[PlaceMention] = []
+        taken = IntervalSet()
         for m in sorted(cands, key=lambda m: (_PRIORITY[m.source], m.start)):
-            if fold(m.name) in self.stop or inside(m, heads, False):
+            if fold(m.name) in self.stop or heads_ix.contains(m.start, m.end):
                 continue
             if (m.start, m.end) in actor_names:
                 continue  # the name itself used as an actor (`le Portugal a accordé`): an organisation
-            if any(s <= m.start and m.end <= e and not self._territory(text, s, m) for s, e in orgs):
+            if any(not self._territory(text, s, m) for s, _e in org_ix.containing(m.start, m.end)):
                 continue
-            if inside(m, org_ext, True) or inside(m, actors, False):
+            if org_ext_ix.contains(m.start, m.end, strict=True) or actors_ix.contains(m.start, m.end):
                 continue
-            if m.source in ("gazetteer", "model") and inside(m, fac_ext, True):
+            if m.source in ("gazetteer", "model") and fac_ext_ix.contains(m.start, m.end, strict=True):
                 continue
-            if m.source == "model" and (overlaps(m, org_ext) or overlaps(m, fac_ext) or overlaps(m, blocked)):
+            if m.source == "model" and (org_ext_ix.overlaps(m.start, m.end) or fac_ext_ix.overlaps(m.start, m.end)
+                                        or blocked_ix.overlaps(m.start, m.end)):
                 continue
-            if any(m.start < k.end and k.start < m.end for k in kept):
+            if taken.overlaps(m.start, m.end):
                 continue
             kept.append(m)
+            taken.add(m.start, m.end)
         kept.sort(key=lambda m: m.start)
         spans = []
         for m in kept:

@@ -16,6 +16,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from ..intervals import IntervalSet
 from ..normalizers.dates import date_like
 from ..normalizers.quantities import QUANTITIES_FILE, NumberMatch, QuantityGrammar, grammar
 from ..text import doc_text
@@ -68,11 +69,12 @@ class QuantitiesComponent:
     def _spans(self, doc: Doc) -> list[Span | None]:
         text = doc_text(doc)
         g = self.grammar
-        taken = [(s.start_char, s.end_char) for key in SKIP_SPAN_KEYS for s in doc.spans.get(key, [])]
-        taken += date_like(text)  # `les 26 et 27 août` with no year is no date mention, and no count either
+        # `les 26 et 27 août` with no year is no date mention, and no count either
+        taken = IntervalSet([(s.start_char, s.end_char) for key in SKIP_SPAN_KEYS for s in doc.spans.get(key, [])]
+                            + date_like(text))
         found: list[tuple[NumberMatch, QuantityMatch | None]] = []
         for n in g.numbers(text):
-            if any(s < n.end and n.start < e for s, e in taken):
+            if taken.overlaps(n.start, n.end):
                 continue
             if g.is_excluded(text, n.end) or g.is_blocked(text, n.start) or self._in_name(doc, n):
                 continue

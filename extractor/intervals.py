@@ -1,0 +1,88 @@
+"""A set of half-open character ranges answering "does [s, e) overlap any of them?" in O(log n).
+
+Components test each candidate match against the ranges already taken (amounts, dates, names):
+a list scanned per candidate is quadratic on long texts; this keeps the union of the ranges as
+sorted, disjoint runs (bisect), with empty ranges kept apart as points.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right, insort
+from collections.abc import Iterable
+
+
+class IntervalSet:
+    """Ranges `[a, b)`; `overlaps(s, e)` is true when some range has `a < e and s < b`
+    (exactly `not all(e <= a or s >= b ...)` over the ranges added)."""
+
+    def __init__(self, ranges: Iterable[tuple[int, int]] = ()) -> None:
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+        self._points: list[int] = []
+        self._inverted: list[tuple[int, int]] = []
+        """`b < a`: never made by a match; kept (scanned) so the answer stays exactly the list's."""
+        for a, b in sorted(ranges):
+            self.add(a, b)
+
+    def add(self, a: int, b: int) -> None:
+        """Add `[a, b)`, merging it with the runs it strictly overlaps (touching runs stay apart)."""
+        if b <= a:
+            if b == a:
+                insort(self._points, a)
+            else:
+                self._inverted.append((a, b))
+            return
+        i = bisect_left(self._starts, a)
+        if i > 0 and self._ends[i - 1] > a:
+            i -= 1
+        j = i
+        while j < len(self._starts) and self._starts[j] < b:
+            j += 1
+        if j > i:
+            a, b = min(a, self._starts[i]), max(b, self._ends[j - 1])
+        self._starts[i:j] = [a]
+        self._ends[i:j] = [b]
+
+    def overlaps(self, s: int, e: int) -> bool:
+        """Whether `[s, e)` overlaps a range added so far (`s <= e`)."""
+        i = bisect_left(self._starts, e) - 1
+        if i >= 0 and self._ends[i] > s:
+            return True
+        j = bisect_right(self._points, s)
+        if j < len(self._points) and self._points[j] < e:
+            return True
+        return any(a < e and s < b for a, b in self._inverted)
+
+
+class RangeIndex:
+    """A fixed list of ranges `(a, b)`: which contain `[s, e)`, does any overlap it? In O(log n)
+    (plus the ranges listed by `containing`)."""
+
+    def __init__(self, ranges: Iterable[tuple[int, int]]) -> None:
+        self.ranges = sorted(ranges)
+        self.starts = [a for a, _ in self.ranges]
+        self.max_len = max((b - a for a, b in self.ranges), default=0)
+        self._max_end: list[int] = []
+        best = -(1 << 62)
+        for _a, b in self.ranges:
+            best = max(best, b)
+            self._max_end.append(best)
+
+    def _best_end(self, i: int) -> int | None:
+        """The largest end among the first `i` ranges (by start)."""
+        return self._max_end[i - 1] if i > 0 else None
+
+    def contains(self, s: int, e: int, strict: bool = False) -> bool:
+        """Some range has `a <= s and e <= b` (`a < s` when strict)."""
+        best = self._best_end(bisect_left(self.starts, s) if strict else bisect_right(self.starts, s))
+        return best is not None and best >= e
+
+    def overlaps(self, s: int, e: int) -> bool:
+        """Some range has `s < b and a < e`."""
+        best = self._best_end(bisect_left(self.starts, e))
+        return best is not None and best > s
+
+    def containing(self, s: int, e: int) -> list[tuple[int, int]]:
+        """The ranges with `a <= s and e <= b`, by start."""
+        lo = bisect_left(self.starts, e - self.max_len)
+        return [r for r in self.ranges[lo:bisect_right(self.starts, s)] if e <= r[1]]
