@@ -196,8 +196,9 @@ class AmountGrammar:
                 end = b.end("scale") if b.group("scale") else b.end("num")
                 extra.append(AmountMatch(text[b.start():end], b.start(), end, round(value, 2), a.currency,
                                          Qualifier.exact.value, None, "bare.before"))
-            stop = self.clause_end.search(text, a.end)
-            limit = min(stop.start() if stop else len(text), found[i + 1].start if i + 1 < len(found) else len(text))
+            nxt = found[i + 1].start if i + 1 < len(found) else len(text)
+            stop = self.clause_end.search(text, a.end, nxt)  # bounded by the next sum: linear in the text
+            limit = stop.start() if stop else nxt
             for m in self.bare_after.finditer(text, a.end, limit):
                 extra.append(AmountMatch(m.group(0), m.start(), m.end(), round(self._scaled(m), 2), a.currency,
                                          Qualifier.exact.value, None, "bare.after"))
