@@ -13,6 +13,11 @@ _APOS_HYPHEN = re.compile(r"[’'`\-‐–—]")
 _WS = re.compile(r"\s+")
 
 
+def strip_accents(s: str) -> str:
+    """The text with its accents removed (`États-Unis` -> `Etats-Unis`), case kept."""
+    return "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
+
+
 def fold(s: str | None) -> str:
     """Lower case, accents removed, apostrophes and hyphens as spaces, white space collapsed.
 
@@ -20,8 +25,7 @@ def fold(s: str | None) -> str:
     """
     if not s:
         return ""
-    s = unicodedata.normalize("NFKD", str(s))
-    s = "".join(c for c in s if not unicodedata.combining(c)).lower()
+    s = strip_accents(str(s)).lower()
     s = _APOS_HYPHEN.sub(" ", s)
     return _WS.sub(" ", s).strip()
 

@@ -18,7 +18,6 @@ How it reads a text (every word list is data under `patterns/organizations/`):
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,7 +39,7 @@ from ..normalizers.organizations import (
     TriggerRule,
     lexicon,
 )
-from ..text import doc_text, fold
+from ..text import doc_text, fold, strip_accents
 from .org_aliases import resolve_aliases
 
 SPAN_KEY = "organizations"
@@ -193,7 +192,7 @@ class OrganizationsComponent:
                 continue
             if t.gazetteer is not None:
                 names = {n for n, code in names_of_type(t.gazetteer) if code not in t.exclude_codes}
-                names = sorted(names | {_strip_accents(n) for n in names})  # `Etats-Unis` as often as `États-Unis`
+                names = sorted(names | {strip_accents(n) for n in names})  # `Etats-Unis` as often as `États-Unis`
                 self.gazetteer_heads.add(t.id, list(nlp.tokenizer.pipe(names)))
                 continue
             self.matcher.add(t.id, [t.pattern])
@@ -813,10 +812,6 @@ class OrganizationsComponent:
 
     def export(self, doc: Doc) -> dict[str, Any]:
         return {"organizations": list(doc.user_data.get("communique_organizations", []))}
-
-
-def _strip_accents(s: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFD", s) if not unicodedata.combining(c))
 
 
 def _first_token_words(t: TriggerRule) -> set[str]:
