@@ -213,3 +213,12 @@ def test_amounts_no_pathological_backtracking() -> None:
         t0 = time.perf_counter()
         find_amounts(t)
         assert time.perf_counter() - t0 < 30, t[:20]
+
+
+def test_currencies_of_foreign_lenders_are_read_with_their_iso_codes() -> None:
+    cases = {"deux prêts de 24 milliards de yens": ("JPY", 24e9), "un don de 5 millions de yuans": ("CNY", 5e6),
+             "un prêt de 30 millions de dinars koweïtiens": ("KWD", 30e6), "10 millions de DTS": ("XDR", 10e6),
+             "12 millions de couronnes norvégiennes": ("NOK", 12e6), "3 milliards de wons": ("KRW", 3e9)}
+    for text, (currency, value) in cases.items():
+        [amount] = find_amounts(text)
+        assert (amount.currency, amount.value) == (currency, value), text

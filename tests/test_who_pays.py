@@ -373,3 +373,36 @@ def test_a_proper_name_that_gives_is_a_body_even_with_no_head_word() -> None:
 def test_a_person_or_the_king_who_gives_is_no_organisation() -> None:
     rec = extract("M. Ahmed Alami a offert 10.000 dirhams. Sa Majesté le Roi Mohammed VI a offert des kits.")
     assert rec.organizations == []
+
+
+def test_an_adverb_or_vient_de_between_a_body_and_its_verb_keeps_the_body_the_subject() -> None:
+    rec = extract("L'Office national de l'eau (ONEP) a récemment procédé à la mise en service d'un réservoir "
+                  "de 12 millions de dirhams à Taza.")
+    assert "implementer" in _org(rec, "ONEP").roles
+    rec = extract("Le ministère de l'Équipement a finalement confié les travaux à une société locale. "
+                  "La Banque islamique de développement (BID) vient d'accorder un prêt de 200 millions de dollars.")
+    assert _alloc(rec, 200_000_000).funder == "BID"
+
+
+def test_an_enumeration_of_bodies_with_their_sums_after_a_word_of_giving_names_each_sum_s_payer() -> None:
+    rec = extract("Le fonds a reçu la contribution du groupe Atlas (15 millions de dirhams), du groupe Azura "
+                  "(25 millions de dirhams) et de la société Lamalif (2 millions de dirhams).")
+    assert [(_alloc(rec, v).funder, _alloc(rec, v).partners) for v in (15e6, 25e6, 2e6)] == [
+        ("Groupe Atlas", []), ("Groupe Azura", []), ("Société Lamalif", [])]
+    rec = extract("Les associations retenues sont l'association Nour (200.000 dirhams) et l'association Amal "
+                  "(70.000 dirhams), financées par l'INDH.")
+    assert _alloc(rec, 200_000).partners == ["Association Nour"]
+
+
+def test_every_tense_of_a_giving_verb_and_a_resumed_subject_make_a_payer() -> None:
+    rec = extract("La Mutuelle agricole marocaine d'assurances (MAMDA), elle, offrira 500 millions de dirhams.")
+    assert _alloc(rec, 500_000_000).funder == "MAMDA"
+    rec = extract("L'Agence française de développement (AFD) financera le projet à hauteur de 30 millions d'euros, "
+                  "tandis que la Banque mondiale accordait déjà 20 millions d'euros en 2019.")
+    assert (_alloc(rec, 30_000_000).funder, _alloc(rec, 20_000_000).funder) == ("AFD", "Banque mondiale")
+
+
+def test_a_class_noun_is_no_descriptor_of_a_known_body_in_the_next_sentence() -> None:
+    rec = extract("Les travaux sont confiés à une société locale. La Banque mondiale a accordé un prêt de "
+                  "200 millions de dollars.")
+    assert [o.name for o in rec.organizations] == ["Banque mondiale"]

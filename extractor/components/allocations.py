@@ -122,6 +122,7 @@ class Draft:
     parts: list[int] = field(default_factory=list)
     recipient: Ent | None = None  # its own recipient in an enumeration of recipients with their sums
     payer: Ent | None = None  # the body `respectivement` pairs it with
+    alone: bool = False  # given by one body of an enumeration of givers: the others are no partners
 
 
 def _span_bounds(span: Span, value: Any) -> tuple[int, int]:
@@ -325,10 +326,17 @@ class AllocationsComponent:
             hit = c.first("RESPECTIVELY", text[unit.start:unit.end])
             payers, recipients = respective(orgs, sums, unit.start + hit.start if hit else None)
             funders = {o.key for o in orgs if "funder" in o.roles or ctx.cue_of(o) == "payer"}
-            own = own_recipients(text, orgs, sums, lambda g: c.fullmatch("RECIPIENT_SUM_GAP", g) is not None,
-                                 funders)
+            def gap(g: str) -> bool:
+                return c.fullmatch("RECIPIENT_SUM_GAP", g) is not None
+
+            own = own_recipients(text, orgs, sums, gap, funders)
+            listed = own_recipients(text, orgs, sums, gap, set())
+            givers = bool(listed) and c.first("CONTRIBUTORS", text[unit.start:min(listed)]) is not None
+            if givers:  # a list of givers with their sums, not of recipients
+                payers, own = {**listed, **payers}, {}
             for d in drafts:
                 if d.unit.start == start:
+                    d.alone = givers and d.amount.start in payers
                     d.payer = payers.get(d.amount.start)
                     d.recipient = recipients.get(d.amount.start) or own.get(d.amount.start)
 
@@ -590,6 +598,8 @@ class _Context:
                      and self.cue_of(o) not in ("partner", "recipient")), None)
 
     def partners_in(self, unit: Unit, d: Draft, funders_here: set[str]) -> list[str]:
+        if d.alone:
+            return []
         if d.recipient is not None:  # each sum of an enumeration goes to its own recipient
             if d.funder is not None and _same_org(d.recipient, d.funder):
                 return []

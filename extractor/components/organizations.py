@@ -222,7 +222,8 @@ class OrganizationsComponent:
         for mid, s, e in matches:
             t = self.lex.triggers[vocab[mid]]
             if t.require_name and not self._has_name(doc, s, e) \
-                    and not (t.descriptor and any(e <= k <= e + 4 for k in known_starts)):
+                    and not (t.descriptor and any(e <= k <= e + 4 and not any(x.is_punct for x in doc[e:k])
+                                                  for k in known_starts)):
                 if t.anaphor:  # `cette association`: a reference back, kept only with an antecedent
                     cands.append(_Cand(s, e, t.id, trigger=t, bare=True, head_end=e, priority=1))
                 continue

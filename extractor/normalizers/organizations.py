@@ -155,6 +155,14 @@ def _compile(source: str, rid: str, pattern: str, flags: int = re.IGNORECASE) ->
         raise PatternError(resolve(source), f"rule {rid!r}: bad regex: {e}") from None
 
 
+_V1 = re.compile(r"\{V1:([^{}]+)\}")
+
+
+def _conjugate(pattern: str, endings: str) -> str:
+    """Expand `{V1:stem|stem}` into every form of those first-group verbs (stem + an ending)."""
+    return _V1.sub(lambda m: f"(?:(?:{m.group(1)})(?:{endings}))", pattern)
+
+
 @lru_cache(maxsize=4)
 def lexicon(known: str = KNOWN_FILE, triggers: str = TRIGGERS_FILE, grammar: str = GRAMMAR_FILE,
             roles: str = ROLES_FILE) -> OrgLexicon:
@@ -186,7 +194,7 @@ def lexicon(known: str = KNOWN_FILE, triggers: str = TRIGGERS_FILE, grammar: str
     macros = {g.id.split(".", 1)[-1].upper(): g.pattern for g in by["MACRO"]}
     compiled: list[CompiledRole] = []
     for r in load_jsonl(roles, RoleRule):
-        pat = r.pattern
+        pat = _conjugate(r.pattern, macros.get("V1_ENDINGS", "e"))
         for name, piece in macros.items():
             pat = pat.replace("{" + name + "}", piece)
         if r.side == "before" and r.scope != "amount":
