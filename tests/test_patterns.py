@@ -88,12 +88,12 @@ def test_patterns_digest_changes_with_content(tmp_path: Path) -> None:
 
 def test_patterns_amounts_lexicon_extends_without_code(tmp_path: Path) -> None:
     src = (patterns_dir() / "amounts.jsonl").read_text(encoding="utf-8")
-    extra = '{"id": "currency.tnd", "label": "CURRENCY", "pattern": "dinars?\\\\s+tunisiens", "currency": "TND"}\n'
+    extra = '{"id": "currency.mru", "label": "CURRENCY", "pattern": "ouguiyas?", "currency": "MRU"}\n'
     f = tmp_path / "amounts.jsonl"
     f.write_text(extra + src, encoding="utf-8")
     g = AmountGrammar(load_jsonl(f, AmountRule), str(f))
-    [a] = g.find("un don de 40.000 dinars tunisiens")
-    assert (a.value, a.currency, a.rule) == (40_000, "TND", "currency.tnd")
+    [a] = g.find("un don de 40.000 ouguiyas")
+    assert (a.value, a.currency, a.rule) == (40_000, "MRU", "currency.mru")
 
 
 def test_patterns_csv_errors_count_comment_lines(tmp_path: Path) -> None:
