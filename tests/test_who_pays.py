@@ -406,3 +406,17 @@ def test_a_class_noun_is_no_descriptor_of_a_known_body_in_the_next_sentence() ->
     rec = extract("Les travaux sont confiés à une société locale. La Banque mondiale a accordé un prêt de "
                   "200 millions de dollars.")
     assert [o.name for o in rec.organizations] == ["Banque mondiale"]
+
+
+def test_the_state_that_is_a_party_to_a_convention_is_an_organisation() -> None:
+    rec = extract("Le conseil a approuvé une convention de partenariat entre l'État et la région de l'Oriental, "
+                  "pour un montant global de 6 milliards de dirhams.")
+    assert "partner" in _org(rec, "État").roles
+    rec = extract("Un accord a été signé avec l'Espagne pour 20 millions d'euros destinés à Tanger.")
+    assert "partner" in _org(rec, "Espagne").roles and "Espagne" not in _places(rec)
+
+
+def test_a_generic_item_inside_an_enumeration_of_parties_does_not_end_it() -> None:
+    rec = extract("Ce projet découle d'un protocole d'accord réunissant l'État, les trois régions, l'ONCF et la CDG, "
+                  "pour un budget global de 16 milliards de dirhams.")
+    assert "partner" in _org(rec, "ONCF").roles and "partner" in _org(rec, "CDG").roles

@@ -32,6 +32,9 @@ class PlaceRule(Rule):
     type: PlaceType | None = None
     list: bool = False
     weak: bool = False
+    not_after: str | None = None
+    """POST_TRIGGER only: a regex that, ending right before the names, cancels the rule
+    (`dont ceux de X (province de Y)`: a pronoun that points back at a dam or a project)."""
     closed: bool = False
     """The names this trigger takes form a closed set (regions): a name the gazetteer does not hold is
     no place (`le wali de la région Mohamed X`), a known one keeps its own type (`région d'Al Haouz`)."""
@@ -79,6 +82,8 @@ class PlaceGrammar:
         self.triggers = [(r, re.compile(rf"(?:{r.pattern})(?={self.name})", re.IGNORECASE))
                          for r in by["TRIGGER"]]
         self.posts = [(r, re.compile(r.pattern, re.IGNORECASE)) for r in by["POST_TRIGGER"]]
+        self.post_not_after = {r.id: re.compile(rf"(?:{r.not_after})\s*$", re.IGNORECASE)
+                               for r in by["POST_TRIGGER"] if r.not_after}
         self.columns = [(r, re.compile(r.pattern, re.IGNORECASE)) for r in by["TABLE_COLUMN"]]
         self.org_heads = _union(by["ORG_HEAD"])
         self.facility_heads = _union(by["FACILITY_HEAD"])
@@ -177,6 +182,9 @@ class PlaceGrammar:
                 if lm is None:
                     continue
                 base = m.start() - len(before) + lm.start("names")
+                veto = self.post_not_after.get(rule.id)
+                if veto is not None and veto.search(text, max(0, base - 40), base):
+                    continue
                 for nm in self.name_re.finditer(lm.group("names")):
                     out.append(Candidate(nm.group(0), base + nm.start(), base + nm.end(), str(rule.type), rule.id))
         return out
