@@ -85,6 +85,10 @@ POSITIVE = [
      {("Tazarin", "commune"), ("Aït Sghrouchen", "commune"), ("Bab Boudir", "commune")}),
     ("town-with-its-territory", "Une école sera créée à Ouetaya (province de Tan-Tan).",
      {("Ouetaya", "city"), ("Tan-Tan", "province")}),
+    ("two-known-towns-joined-by-a-hyphen-are-two-places", "Les axes Tétouan-Jebha et Taza-Guercif seront "
+     "élargis.", {("Tétouan", "city"), ("Jebha", "city"), ("Taza", "city"), ("Guercif", "city")}),
+    ("a-hyphenated-region-stays-one-place", "Le projet couvre la région Béni Mellal-Khénifra.",
+     {("Béni Mellal-Khénifra", "region")}),
     ("a-pronoun-points-back-at-a-work-not-a-town", "Trois digues seront bâties, dont celle de Oued Tamda "
      "(province de Tan-Tan).", {("Tan-Tan", "province")}),
     ("localities-list", "L'opération cible les localités de Tinzouline et d'Ouled Yahya.",

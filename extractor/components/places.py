@@ -35,6 +35,8 @@ _PROVINCIAL = ("province", "prefecture")
 _DETERMINERS = frozenset({"la", "le", "l'", "l’", "les", "un", "une", "son", "sa", "ses", "leur", "leurs"})
 _END_VERBS = frozenset({"VERB", "AUX"})
 _CAPITAL = re.compile(r"(?<!\w)[A-ZÀ-ÖØ-Þ]")
+_HYPHEN_TAIL = re.compile(r"-([A-ZÀ-ÖØ-Þ][\w'’]*(?:[ -](?:El|Al|Ben|Beni|Béni|Sidi|Moulay|[A-ZÀ-ÖØ-Þ][\w'’]*))?)")
+"""The name after a hyphen (`Tétouan-Jebha`, `Taza-Al Hoceïma`): a second place where the gazetteer knows it."""
 _OF_BEFORE = re.compile(r"(?:\bde |d['’])$")
 _AT_BEFORE = re.compile(r"\bà\s+$")
 _OF = frozenset({"de", "du", "des", "d'", "d’"})
@@ -218,7 +220,8 @@ class PlacesComponent:
                 if last.is_punct or last.is_space:
                     continue
                 start, end = tok.idx, last.idx + len(last.text)
-                if text[end : end + 1] == "-" and text[end + 1 : end + 2].isupper():
+                if text[end : end + 1] == "-" and text[end + 1 : end + 2].isupper() \
+                        and not self._hyphen_pair(text, end):
                     continue  # part of a longer hyphenated name
                 if _name_word(doc, i - 1) or _name_word(doc, i + k):
                     continue  # part of a longer name the gazetteer lacks (Zaouiat Sidi X, Tanger Med)
@@ -228,6 +231,16 @@ class PlacesComponent:
                     done = i + k
                     break
         return out
+
+    def _hyphen_pair(self, text: str, end: int) -> bool:
+        """`Tétouan-Jebha`, `l'axe Taza-Guercif`: two known places joined by a hyphen (a road, a link)
+        are two places; a hyphenated name of one place (`Fès-Meknès`) was matched whole before."""
+        m = _HYPHEN_TAIL.match(text, end)
+        if m is None:
+            return False
+        tail = m.group(1)
+        return any(self._entry(name, BARE_PRIORITY) is not None
+                   for name in (tail, tail.split(" ")[0].split("-")[0]))
 
     def _propagated(self, text: str, triggered: list[PlaceMention]) -> list[PlaceMention]:
         """Later bare mentions of a name a trigger introduced (`douars X et Y` ... `menant à X`).
