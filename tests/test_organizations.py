@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -483,3 +484,18 @@ def test_organizations_approving_a_cost_is_no_payment(nlp: Any) -> None:
                           "financés par l'Initiative nationale pour le développement humain."),
              "Comité provincial de développement humain")
     assert o is not None and "funder" not in o["roles"]
+
+
+@pytest.mark.parametrize("short,long,expected", [
+    ("fades", "Fonds arabe de développement économique et social", True),
+    ("feder", "Fonds européen de développement régional", True),
+    ("anapec", "Agence nationale de promotion de l'emploi et des compétences", True),
+    ("amaef", "Association marocaine d'aide à l'enfant et à la famille", True),
+    ("maroc", "Fondation Orange", False),
+    ("fonds", "Fonds arabe de développement économique et social", False),  # content words left out
+])
+def test_organizations_word_acronym_spells_each_content_word_in_order(short: str, long: str, expected: bool) -> None:
+    from extractor.normalizers.organizations import initials_match, lexicon
+    from extractor.text import fold
+    words = re.findall(r"[a-z0-9]+", fold(long))
+    assert initials_match(short, words, lexicon().acronym_skip) is expected

@@ -588,9 +588,11 @@ class _Context:
         """Most mentioned funder organisation (funder role or payer cue), ties going to the first mentioned;
         where none is shown paying, the body that announces or carries out the spending (spec §2.1),
         else the first organisation named that no cue casts as a recipient or partner (the lead's actor)."""
+        receivers = {o.key for o in self.orgs if self.cue_of(o) == "recipient"}
         keys = {o.key for o in self.orgs if "funder" in o.roles or self.cue_of(o) == "payer"}
         if not keys:
-            keys = {o.key for o in self.orgs if o.roles & ACTING_ROLES and o.kind not in NO_MAIN_FUNDER_KINDS}
+            keys = {o.key for o in self.orgs if o.roles & ACTING_ROLES and o.kind not in NO_MAIN_FUNDER_KINDS
+                    and o.key not in receivers}
         if keys:
             return _most_mentioned([o for o in self.orgs if o.key in keys], lambda o: 1.0)
         # the lead's actor: the first organisation named that is no mere recipient or partner

@@ -418,14 +418,20 @@ class OrganizationsComponent:
             pm = _PAREN.match(text, m.end, min(len(text), m.end + 70))
             if pm is not None:
                 alias = pm.group(1)
-                if self.lex.acronym.match(alias) and not self.lex.not_acronym.match(alias):
+                if self._is_acronym(alias, text[m.start:m.end]):
                     out.append((m, alias, pm.start(1), pm.end(1), False))
                     continue
             bm = _ACRONYM_BEFORE.search(text, max(0, m.start - 30), m.start)
-            if bm is not None and _CLOSE_PAREN.match(text, m.end) and self.lex.acronym.match(bm.group(1)) \
-                    and not self.lex.not_acronym.match(bm.group(1)):
+            if bm is not None and _CLOSE_PAREN.match(text, m.end) \
+                    and self._is_acronym(bm.group(1), text[m.start:m.end]):
                 out.append((m, bm.group(1), bm.start(1), bm.end(1), True))
         return out
+
+    def _is_acronym(self, short: str, long: str) -> bool:
+        """An acronym by its shape (`ONEE`, `ORMVA-TF`), or a word that spells the long form's initials (`Fades`)."""
+        if self.lex.not_acronym.match(short):
+            return False
+        return bool(self.lex.acronym.match(short)) or self.lex.spells(short, long)
 
     def _glosses(self, text: str, mentions: list[_Mention]) -> list[tuple[_Mention, _Mention]]:
         """`l'ANAPEC (Agence nationale de ...)`: a name in brackets right after another one is the same

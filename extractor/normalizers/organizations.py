@@ -27,7 +27,7 @@ ROLES_FILE = "organizations/roles.jsonl"
 KNOWN_COLUMNS = ("id", "name", "kind")
 KNOWN_OPTIONAL = ("acronym", "variants", "default_role", "as_written")
 _GRAMMAR_LABELS = {"STOP", "FOREIGN", "EQUIV", "MACRO", "ACRONYM", "NOT_ACRONYM", "VERB_FORM", "PURPOSE", "MEMBERS",
-                   "NOT_ACTOR"}
+                   "NOT_ACTOR", "WORD_ACRONYM", "ACRONYM_SKIP"}
 
 
 class TriggerRule(Rule):
@@ -124,6 +124,45 @@ class OrgLexicon:
     """Words that make a proper-name actor a person, not a body (`M.`, `Sa Majesté`)."""
     members: re.Pattern[str] = re.compile(r"(?!x)x")
     """`les membres du Conseil ont approuvé`: people who act as the body, before its name."""
+    word_acronym: re.Pattern[str] = re.compile(r"(?!x)x")
+    """An acronym written as a word (`Fades`, `Feder`): one only where it spells its long form's initials."""
+    acronym_skip: re.Pattern[str] = re.compile(r"(?!x)x")
+    """Grammar words an acronym may leave out (`de`, `la`, `et`)."""
+
+    def spells(self, short: str, long: str) -> bool:
+        """`short` is a word acronym of `long`: each content word of `long`, in order, gives the next one or
+        more letters of `short` (`Fades` = Fonds arabe de développement économique et social; `Anapec` =
+        Agence nationale de promotion de l'emploi et des compétences); grammar words may give letters or none."""
+        if not self.word_acronym.fullmatch(short):
+            return False
+        return initials_match(fold(short).replace(" ", ""), _WORD.findall(fold(long)), self.acronym_skip)
+
+
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def initials_match(short: str, words: list[str], skip: re.Pattern[str]) -> bool:
+    """Can `short` be cut into word prefixes, one per content word of `words` in order (grammar words
+    matching `skip` may give a prefix or none)? Linear in len(short) x len(words) by memoised positions."""
+    seen: set[tuple[int, int]] = set()
+    stack = [(0, 0)]
+    while stack:
+        i, w = stack.pop()
+        if (i, w) in seen:
+            continue
+        seen.add((i, w))
+        if w == len(words):
+            if i == len(short):
+                return True
+            continue
+        word = words[w]
+        if skip.fullmatch(word):
+            stack.append((i, w + 1))
+        k = 0
+        while k < len(word) and i + k < len(short) and word[k] == short[i + k]:
+            k += 1
+            stack.append((i + k, w + 1))
+    return False
 
 
 def _known(path: str) -> tuple[KnownOrg, ...]:
@@ -185,6 +224,8 @@ def lexicon(known: str = KNOWN_FILE, triggers: str = TRIGGERS_FILE, grammar: str
     members = _compile(grammar, "MEMBERS", r"(?<!\w)(?:" + ("|".join(g.pattern for g in by["MEMBERS"]) or r"(?!x)x")
                        + r")\s+(?:du|des|de\s+la|de\s+l['’]|de|d['’])\s*$")
     not_actor = _compile(grammar, "NOT_ACTOR", "|".join(g.pattern for g in by["NOT_ACTOR"]) or r"(?!x)x", 0)
+    word_acronym = _compile(grammar, "WORD_ACRONYM", "|".join(g.pattern for g in by["WORD_ACRONYM"]) or r"(?!x)x", 0)
+    acronym_skip = _compile(grammar, "ACRONYM_SKIP", "|".join(g.pattern for g in by["ACRONYM_SKIP"]) or r"(?!x)x")
     equiv: list[tuple[str, str]] = []
     for g in by["EQUIV"]:
         left, sep, right = g.pattern.partition("=>")
@@ -202,4 +243,5 @@ def lexicon(known: str = KNOWN_FILE, triggers: str = TRIGGERS_FILE, grammar: str
             pat = rf"(?<![\w'’])(?:{pat})(?:(?<=['’])|(?!\w))"
         compiled.append(CompiledRole(r, _compile(roles, r.id, pat)))
     return OrgLexicon(_known(known), trig, stop, foreign, tuple(equiv), acronym, not_acronym, verb_form,
-                      tuple(compiled), macros, purpose, members=members, not_actor=not_actor)
+                      tuple(compiled), macros, purpose, members=members, not_actor=not_actor,
+                      word_acronym=word_acronym, acronym_skip=acronym_skip)
