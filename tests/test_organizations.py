@@ -90,6 +90,14 @@ def test_organizations_csv_unknown_column_rejected(tmp_path: Path) -> None:
         load_csv(f, KNOWN_COLUMNS, KNOWN_OPTIONAL)
 
 
+def test_organizations_csv_acts_for_must_name_a_known_id(tmp_path: Path) -> None:
+    from extractor.normalizers.organizations import _known
+    f = tmp_path / "known.csv"
+    f.write_text("id,name,kind,acts_for\nx,Comité X,public_body,nope\n", encoding="utf-8")
+    with pytest.raises(PatternError, match=r"known\.csv:2.*acts_for 'nope'"):
+        _known(str(f))
+
+
 # ---------------------------------------------------------------- names and kinds
 
 @pytest.mark.parametrize("text,name,kind", [

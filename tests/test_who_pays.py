@@ -434,3 +434,16 @@ def test_an_acronym_written_as_a_word_names_its_long_form_where_it_spells_its_in
                   "Le Fades a aussi accordé 8 milliards de dirhams.")
     assert [o.acronym for o in rec.organizations if o.acronym] == ["Fades"]
     assert {a.funder for a in rec.allocations} == {"Fades"}
+
+
+def test_a_sum_an_indh_committee_approves_is_paid_by_the_indh_named_in_the_text() -> None:
+    rec = extract("Le Comité provincial de développement humain a approuvé 12 projets pour un montant de 5 MDH. "
+                  "Ces projets s'inscrivent dans l'Initiative nationale pour le développement humain (INDH).")
+    assert _alloc(rec, 5_000_000).funder == "INDH"
+    assert _alloc(rec, 5_000_000).partners == []
+    assert "funder" not in _org(rec, "Comité provincial de développement humain").roles
+
+
+def test_an_indh_committee_alone_keeps_the_sums_it_is_credited_with() -> None:
+    rec = extract("Le Comité provincial de développement humain a mobilisé 5 MDH pour les coopératives.")
+    assert _alloc(rec, 5_000_000).funder == "Comité provincial de développement humain"

@@ -99,6 +99,7 @@ class Ent:
     type: str | None = None
     categories: tuple[str, ...] = ()
     text: str = ""
+    acts_for: str | None = None  # the body this organisation is an organ of (an INDH committee: the INDH)
 
     @property
     def label(self) -> str:
@@ -140,7 +141,7 @@ def _orgs(doc: Doc) -> list[Ent]:
         s, e = span.start_char, span.end_char
         out.append(Ent(s, e, str(name), fold(name), kind=_str_or_none(_get(v, "kind")),
                        roles=frozenset(_str_list(_get(v, "roles"))), acronym=_get(v, "acronym"),
-                       text=doc_text(doc)[s:e]))
+                       text=doc_text(doc)[s:e], acts_for=_str_or_none(_get(v, "acts_for"))))
     # roles belong to the organisation, not to one mention: pool them over its mentions
     pooled: dict[str, frozenset[str]] = {}
     acronyms: dict[str, str] = {}
@@ -260,6 +261,7 @@ class AllocationsComponent:
                 elif ctx.main_funder is not None:
                     d.funder, d.funder_name = ctx.main_funder, ctx.main_funder.label
                     d.rule.append("funder.main")
+            _pay_for_organ(ctx, d)
             out.append(self._record(ctx, d, drafts, text))
         return out
 
@@ -618,6 +620,8 @@ class _Context:
                 continue
             if self.cue_of(o) in ("issuer", "approver"):
                 continue
+            if d.funder is not None and o.acts_for is not None and fold(o.acts_for) == d.funder.key:
+                continue  # an organ of the payer (the INDH's committee) is the payer, not its partner
             if o.roles and o.roles <= NON_PARTNER_ROLES:
                 continue
             if o.kind == "programme" and o.key not in funders_here:
@@ -714,6 +718,18 @@ class _Context:
 
 
 ROLE_ORDER = ("funder", "partner", "issuer", "implementer")
+
+
+def _pay_for_organ(ctx: _Context, d: Draft) -> None:
+    """A sum credited to an organ of another body the text names (an INDH committee approves, the INDH
+    pays) is paid by that body."""
+    if d.funder is None or d.funder.acts_for is None:
+        return
+    parent_key = fold(d.funder.acts_for)
+    parent = next((o for o in ctx.orgs if o.key == parent_key), None)
+    if parent is not None:
+        d.funder, d.funder_name = parent, parent.label
+        d.rule.append("funder.acts_for")
 
 
 def _give_role(doc: Doc, labels: set[str], role: str) -> None:

@@ -79,6 +79,8 @@ class OrgMention:
     roles: tuple[str, ...]
     rule: str
     index: int
+    acts_for: str | None = None
+    """The canonical name of the body this one is an organ of (`known.csv` acts_for)."""
 
     @property
     def role(self) -> tuple[str, ...]:
@@ -792,6 +794,7 @@ class OrganizationsComponent:
                     continue
             final.append(o)
         final.sort(key=lambda o: min(m.start for m in o.mentions))
+        _organs_do_not_pay(final)
         spans: list[Span] = []
         records: list[dict[str, Any]] = []
         for idx, o in enumerate(final):
@@ -810,7 +813,8 @@ class OrganizationsComponent:
                     continue
                 # a role the body has by its function (known.csv default_role) holds at every mention
                 own = (*m.roles, *(r for r in roles if r == default and r not in m.roles))
-                span._.org = OrgMention(o.name, o.acronym, o.kind, tuple(own), m.rule, idx)
+                span._.org = OrgMention(o.name, o.acronym, o.kind, tuple(own), m.rule, idx,
+                                        o.known.acts_for if o.known is not None else None)
                 spans.append(span)
                 mentions_out.append({"text": text[m.start:m.end], "start": m.start, "end": m.end})
             records.append({"name": o.name, "acronym": o.acronym, "kind": o.kind, "roles": role_list,
@@ -821,6 +825,20 @@ class OrganizationsComponent:
 
     def export(self, doc: Doc) -> dict[str, Any]:
         return {"organizations": list(doc.user_data.get("communique_organizations", []))}
+
+
+def _organs_do_not_pay(orgs: list[_Org]) -> None:
+    """An organ of a body the text names (an INDH committee, the INDH) does not pay: its `funder` cues
+    credit that body."""
+    by_name = {o.known.name: o for o in orgs if o.known is not None}
+    for o in orgs:
+        parent = by_name.get(o.known.acts_for) if o.known is not None and o.known.acts_for else None
+        if parent is None:
+            continue
+        for m in o.mentions:
+            rule = m.roles.pop("funder", None)
+            if rule is not None:
+                parent.mentions[0].roles.setdefault("funder", rule)
 
 
 def _first_token_words(t: TriggerRule) -> set[str]:

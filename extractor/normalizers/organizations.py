@@ -10,7 +10,7 @@ component needs; it holds no word list of its own.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any, Literal
 
@@ -25,7 +25,7 @@ GRAMMAR_FILE = "organizations/grammar.jsonl"
 ROLES_FILE = "organizations/roles.jsonl"
 
 KNOWN_COLUMNS = ("id", "name", "kind")
-KNOWN_OPTIONAL = ("acronym", "variants", "default_role", "as_written")
+KNOWN_OPTIONAL = ("acronym", "variants", "default_role", "as_written", "acts_for")
 _GRAMMAR_LABELS = {"STOP", "FOREIGN", "EQUIV", "MACRO", "ACRONYM", "NOT_ACRONYM", "VERB_FORM", "PURPOSE", "MEMBERS",
                    "NOT_ACTOR", "WORD_ACRONYM", "ACRONYM_SKIP"}
 
@@ -96,6 +96,9 @@ class KnownOrg:
     default_role: str | None
     as_written: bool = False
     """Named as the text writes its longest long form, not by `name` (one body, many spellings)."""
+    acts_for: str | None = None
+    """The canonical name of the body this one is an organ of (an INDH committee approves what the INDH
+    pays): where the text names that body too, a sum credited to this one is paid by it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,8 +186,13 @@ def _known(path: str) -> tuple[KnownOrg, ...]:
         if as_written not in ("", "yes"):
             raise PatternError(resolve(path), f"as_written must be 'yes' or empty, not {as_written!r}", lineno)
         out.append(KnownOrg(row["id"], row["name"], row.get("acronym") or None, row["kind"], variants, role,
-                            as_written == "yes"))
-    return tuple(out)
+                            as_written == "yes", (row.get("acts_for") or "").strip() or None))
+    names = {k.id: k.name for k in out}
+    for lineno, k in enumerate(out, start=2):
+        if k.acts_for is not None:
+            if k.acts_for not in names:
+                raise PatternError(resolve(path), f"acts_for {k.acts_for!r} is no known id", lineno)
+    return tuple(k if k.acts_for is None else replace(k, acts_for=names[k.acts_for]) for k in out)
 
 
 def _compile(source: str, rid: str, pattern: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
