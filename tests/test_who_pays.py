@@ -447,3 +447,15 @@ def test_a_sum_an_indh_committee_approves_is_paid_by_the_indh_named_in_the_text(
 def test_an_indh_committee_alone_keeps_the_sums_it_is_credited_with() -> None:
     rec = extract("Le Comité provincial de développement humain a mobilisé 5 MDH pour les coopératives.")
     assert _alloc(rec, 5_000_000).funder == "Comité provincial de développement humain"
+
+
+def test_in_a_loan_between_morocco_and_a_foreign_lender_the_lender_pays() -> None:
+    rec = extract("Le Maroc et la Banque mondiale ont signé un accord de prêt de 450 millions de dollars.")
+    assert _alloc(rec, 450_000_000).funder == "Banque mondiale"
+    rec = extract("L'État et l'Agence japonaise de coopération internationale ont signé une convention de 30 MDH.")
+    assert fold(_alloc(rec, 30_000_000).funder).startswith("agence japonaise")
+
+
+def test_with_no_foreign_party_the_state_that_acts_keeps_the_sum() -> None:
+    rec = extract("Le Gouvernement a signé avec les syndicats un accord de 2 MMDH pour les salaires des enseignants.")
+    assert _alloc(rec, 2_000_000_000).funder == "Gouvernement"

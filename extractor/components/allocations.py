@@ -100,6 +100,7 @@ class Ent:
     categories: tuple[str, ...] = ()
     text: str = ""
     acts_for: str | None = None  # the body this organisation is an organ of (an INDH committee: the INDH)
+    rule: str = ""  # the organisations component's rule (`org.etat`, `known.bm`)
 
     @property
     def label(self) -> str:
@@ -141,7 +142,8 @@ def _orgs(doc: Doc) -> list[Ent]:
         s, e = span.start_char, span.end_char
         out.append(Ent(s, e, str(name), fold(name), kind=_str_or_none(_get(v, "kind")),
                        roles=frozenset(_str_list(_get(v, "roles"))), acronym=_get(v, "acronym"),
-                       text=doc_text(doc)[s:e], acts_for=_str_or_none(_get(v, "acts_for"))))
+                       text=doc_text(doc)[s:e], acts_for=_str_or_none(_get(v, "acts_for")),
+                       rule=str(_get(v, "rule") or "")))
     # roles belong to the organisation, not to one mention: pool them over its mentions
     pooled: dict[str, frozenset[str]] = {}
     acronyms: dict[str, str] = {}
@@ -596,10 +598,17 @@ class _Context:
             keys = {o.key for o in self.orgs if o.roles & ACTING_ROLES and o.kind not in NO_MAIN_FUNDER_KINDS
                     and o.key not in receivers}
         if keys:
-            return _most_mentioned([o for o in self.orgs if o.key in keys], lambda o: 1.0)
+            return _most_mentioned(self._abroad_first([o for o in self.orgs if o.key in keys]), lambda o: 1.0)
         # the lead's actor: the first organisation named that is no mere recipient or partner
-        return next((o for o in self.orgs if o.kind not in NO_MAIN_FUNDER_KINDS
-                     and self.cue_of(o) not in ("partner", "recipient")), None)
+        actors = self._abroad_first([o for o in self.orgs if o.kind not in NO_MAIN_FUNDER_KINDS
+                                     and self.cue_of(o) not in ("partner", "recipient")])
+        return actors[0] if actors else None
+
+    def _abroad_first(self, orgs: list[Ent]) -> list[Ent]:
+        """Morocco's own state gives way to a foreign or international body (a lender, a donor)."""
+        home = [o for o in orgs if self.cues.first("HOME_STATE", o.rule) is not None]
+        abroad = [o for o in orgs if o.kind == "international"]
+        return [o for o in orgs if o not in home] if home and abroad else orgs
 
     def partners_in(self, unit: Unit, d: Draft, funders_here: set[str]) -> list[str]:
         if d.alone:
