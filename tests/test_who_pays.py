@@ -459,3 +459,18 @@ def test_in_a_loan_between_morocco_and_a_foreign_lender_the_lender_pays() -> Non
 def test_with_no_foreign_party_the_state_that_acts_keeps_the_sum() -> None:
     rec = extract("Le Gouvernement a signé avec les syndicats un accord de 2 MMDH pour les salaires des enseignants.")
     assert _alloc(rec, 2_000_000_000).funder == "Gouvernement"
+
+
+def test_every_party_of_a_long_enumeration_is_a_partner_even_past_items_that_name_no_known_body() -> None:
+    rec = extract("Ce projet découle d'un protocole d'accord réunissant l'ONCF, Attijariwafa bank, la XYZB, "
+                  "les deux régions et la CDG.")
+    for name in ("ONCF", "Attijariwafa bank", "CDG"):
+        assert "partner" in _org(rec, name).roles, name
+
+
+def test_moroccan_banks_and_insurers_are_known_companies() -> None:
+    rec = extract("Bank of Africa, le Crédit du Maroc, la MAMDA et Société Générale Maroc ont versé 10 MDH au Fonds.")
+    names = {o.name for o in rec.organizations}
+    assert {"Bank of Africa", "Crédit du Maroc", "Mutuelle agricole marocaine d'assurances",
+            "Société Générale Maroc"} <= names
+    assert not any(p.name == "Maroc" for p in rec.places)

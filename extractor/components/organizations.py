@@ -174,9 +174,10 @@ class OrganizationsComponent:
         self.first_gap = re.compile(
             rf"\s*(?:{det}[\wÀ-ÿ'’-]+(?:\s+[\wÀ-ÿ'’-]+){{0,2}}\s*,\s*){{0,2}}{det}(?:(?!(?:que|qui|dont|dans|sur|pour|par|avec|au|aux|à|en|chez|de|des|du)\s)[a-zà-ÿœ-]+\s+){{0,4}}")
         self.adjacent_gap = re.compile(rf"\s*{det}")
-        # a generic item may sit between two members (`l'État, les trois régions, l'ONCF et la CDG`)
+        # up to two items that name no known body may sit between two members (`l'État, les trois
+        # régions, l'ONCF, la BXY et la CDG`)
         self.list_gap = re.compile(rf"\s*(?:\([^()]{{1,240}}\)\s*)?"
-                                   rf"(?:,\s*{det}(?:[a-zà-ÿœ-]+\s*){{1,4}}(?=,))?"
+                                   rf"(?:,\s*{det}(?:[\wÀ-ÿœ'’&-]+\s*){{1,4}}(?=,|\s+et\s)){{0,2}}\s*"
                                    rf"(?:,\s*(?:et\s+)?|et\s+|ainsi\s+qu(?:e\s+|['’]\s*)|ou\s+)"
                                    rf"(?:de\s+|d['’]\s*|par\s+)?{det}(?:[a-zà-ÿœ-]+\s+){{0,3}}")
         self.rule_by_id = {cr.rule.id: cr.rule for cr in self.lex.roles}
