@@ -286,8 +286,8 @@ def test_organizations_letterhead_short_form_refers_forward(nlp: Any) -> None:
      "Entraide nationale", "partner"),
     ("La gestion de la crèche est confiée à l'association Tafraout Avenir.", "Association Tafraout Avenir",
      "implementer"),
-    ("Le wali a salué l'engagement de la société Cosumar, qui financera les semences pour 2 MDH.",
-     "Société Cosumar", "funder"),
+    ("Le wali a salué l'engagement de la société Sucrafor, qui financera les semences pour 2 MDH.",
+     "Société Sucrafor", "funder"),
 ], ids=["list-after-non-organisation", "promised-contribution", "subject-with-apposition",
         "coordinated-signatories", "entrusted-to", "relative-clause-subject"])
 def test_organizations_more_role_cues(nlp: Any, text: str, name: str, role: str) -> None:
