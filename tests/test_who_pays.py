@@ -474,3 +474,10 @@ def test_moroccan_banks_and_insurers_are_known_companies() -> None:
     assert {"Bank of Africa", "Crédit du Maroc", "Mutuelle agricole marocaine d'assurances",
             "Société Générale Maroc"} <= names
     assert not any(p.name == "Maroc" for p in rec.places)
+
+
+def test_money_coming_from_a_body_is_paid_by_it() -> None:
+    rec = extract("Le projet bénéficie d'une subvention de 32 millions d'euros provenant du Fonds vert pour le climat.")
+    assert fold(_alloc(rec, 32_000_000).funder).startswith("fonds vert pour le climat")
+    rec = extract("Un don de 5 millions de dollars en provenance de la Corée du Sud financera le centre.")
+    assert _alloc(rec, 5_000_000).funder == "Corée du Sud"
