@@ -89,6 +89,8 @@ POSITIVE = [
      "élargis.", {("Tétouan", "city"), ("Jebha", "city"), ("Taza", "city"), ("Guercif", "city")}),
     ("a-hyphenated-region-stays-one-place", "Le projet couvre la région Béni Mellal-Khénifra.",
      {("Béni Mellal-Khénifra", "region")}),
+    ("an-area-named-by-a-lower-case-common-noun", "Le programme couvre les provinces du Sud.",
+     {("Provinces du Sud", "other")}),
     ("a-pronoun-points-back-at-a-work-not-a-town", "Trois digues seront bâties, dont celle de Oued Tamda "
      "(province de Tan-Tan).", {("Tan-Tan", "province")}),
     ("localities-list", "L'opération cible les localités de Tinzouline et d'Ouled Yahya.",

@@ -88,6 +88,11 @@ class PlacesComponent:
             words = key.split()
             self.first_words[words[0]] = max(self.first_words.get(words[0], 0), min(2 * len(words) + 1,
                                                                                      MAX_GAZ_TOKENS))
+        # areas named by a common-noun phrase (`les provinces du Sud`) are written in lower case too
+        areas = sorted({e.name for es in self.gaz.values() for e in es if e.type == "other" and " " in e.name},
+                       key=len, reverse=True)
+        self.lower_areas = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in areas)
+                                      + r")(?![\w-])", re.IGNORECASE) if areas else None
         self.stop = stop_names("")
         self.loc_stop = stop_names("loc")
         self.letterhead = date_grammar().letterhead
@@ -230,6 +235,17 @@ class PlacesComponent:
                     out.append(self._mention(text, start, end, entry.type, "gazetteer.bare", "gazetteer", entry))
                     done = i + k
                     break
+        return out + self._lower_areas(text)
+
+    def _lower_areas(self, text: str) -> list[PlaceMention]:
+        """`les provinces du Sud`: an area the gazetteer names, written from a lower-case common noun."""
+        if self.lower_areas is None:
+            return []
+        out = []
+        for m in self.lower_areas.finditer(text):
+            entry = self._entry(m.group(0), ("other",)) if m.group(0)[:1].islower() else None
+            if entry is not None:
+                out.append(self._mention(text, m.start(), m.end(), "other", "gazetteer.area", "gazetteer", entry))
         return out
 
     def _hyphen_pair(self, text: str, end: int) -> bool:
