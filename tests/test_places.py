@@ -91,6 +91,8 @@ POSITIVE = [
      {("Béni Mellal-Khénifra", "region")}),
     ("an-area-named-by-a-lower-case-common-noun", "Le programme couvre les provinces du Sud.",
      {("Provinces du Sud", "other")}),
+    ("a-town-after-a-body-s-name-is-a-place", "Le centre est géré par l'Association Tifawin à Tiznit.",
+     {("Tiznit", "city")}),
     ("a-pronoun-points-back-at-a-work-not-a-town", "Trois digues seront bâties, dont celle de Oued Tamda "
      "(province de Tan-Tan).", {("Tan-Tan", "province")}),
     ("localities-list", "L'opération cible les localités de Tinzouline et d'Ouled Yahya.",

@@ -481,3 +481,11 @@ def test_money_coming_from_a_body_is_paid_by_it() -> None:
     assert fold(_alloc(rec, 32_000_000).funder).startswith("fonds vert pour le climat")
     rec = extract("Un don de 5 millions de dollars en provenance de la Corée du Sud financera le centre.")
     assert _alloc(rec, 5_000_000).funder == "Corée du Sud"
+
+
+def test_an_association_named_by_what_it_does_after_a_definite_article_is_an_organisation() -> None:
+    rec = extract("Le centre est géré par l'association de bienfaisance islamique. L'association des parents "
+                  "d'élèves a reçu 70.000 dirhams.")
+    names = {o.name for o in rec.organizations}
+    assert {"Association de bienfaisance islamique", "Association des parents d'élèves"} <= names
+    assert extract("Une association de quartier a reçu 2 MDH.").organizations == []

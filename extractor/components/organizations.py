@@ -227,6 +227,7 @@ class OrganizationsComponent:
         for mid, s, e in matches:
             t = self.lex.triggers[vocab[mid]]
             if t.require_name and not self._has_name(doc, s, e) \
+                    and not (t.descriptive_name and self._descriptive(doc, s, e)) \
                     and not (t.descriptor and any(e <= k <= e + 4 and not any(x.is_punct for x in doc[e:k])
                                                   for k in known_starts)):
                 if t.anaphor:  # `cette association`: a reference back, kept only with an antecedent
@@ -269,6 +270,16 @@ class OrganizationsComponent:
         while j < len(doc) and doc[j].lower_ in _DE | _DET | _A:
             j += 1
         return j < len(doc) and doc[j].text[:1].isupper() and j - e <= 2
+
+    @staticmethod
+    def _descriptive(doc: Doc, s: int, e: int) -> bool:
+        """`l'association des parents d'élèves`: a definite article, the head, `de` and a common noun."""
+        if s == 0 or doc[s - 1].lower_ not in ("l'", "l’", "la", "le"):
+            return False
+        if e + 1 >= len(doc) or doc[e].lower_ not in ("de", "des", "du", "d'", "d’"):
+            return False
+        nxt = doc[e + 1]
+        return nxt.is_alpha and nxt.is_lower and nxt.pos_ == "NOUN"
 
     def _is_stop(self, tok: Any) -> bool:
         return bool(self.lex.stop.match(tok.lower_))

@@ -351,6 +351,8 @@ class PlacesComponent:
                     break
                 if low == "et" and j + 1 < len(doc) and doc[j + 1].lower_ in _DETERMINERS:
                     break
+                if low == "à" and j + 1 < len(doc) and doc[j + 1].text[:1].isupper():
+                    break  # `l'association X à Tiznit`: the town where the body is, outside its name
                 if j > i and doc[j - 1].text == ")" and low not in _OF:
                     break  # `(INDH) pour la province de X`: after the acronym only `de ...` continues
                 if j == i and acronym and low not in _OF and low != ")" and not t.text[:1].isupper():

@@ -45,6 +45,10 @@ class TriggerRule(Rule):
     anaphor: bool = False
     linked_only: bool = False
     proper_complement: bool = False
+    descriptive_name: bool = False
+    """With `require_name`: after a definite article, a `de` + common-noun complement is a name as written
+    (`l'association des parents d'élèves`, `l'association de bienfaisance islamique`); `une association de
+    quartier` stays generic."""
     bare_ok: bool = False
     """The head alone names a body (`le Gouvernement`, `l'État`, `le Conseil provincial`): with no
     antecedent it stands for itself, kept only where a role cue attaches to it."""
