@@ -1,0 +1,217 @@
+"""`communique report OUTDIR`: records.jsonl → OUTDIR/report/ (index.html, docs/ID.html, assets/).
+
+The site opens from disk with no network: charts are SVG written here, the only script and style sheet
+sit in `assets/` beside the pages. It is built in a fresh folder and renamed into place, so a failed
+build never leaves half a report over the previous one.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import json
+import re
+import shutil
+import tempfile
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+from .aggregate import UNKNOWN, ReportError, Row, flag_codes, iter_rows, load_rates, load_records
+from .svg import bars, money, morocco_map, timeline
+from .views import document_page
+
+TEMPLATES = Path(__file__).parent / "templates"
+ASSETS = ("report.css", "report.js")
+BREAKDOWNS = (
+    ("funder", "By funder", "The body that pays; “(none found)”: the text names no payer."),
+    ("beneficiary", "By beneficiary group",
+     "An allocation for several groups counts in full for each, so the bars add up to more than the total."),
+    ("year", "By year", "Year of the communiqué, not of the spending."),
+)
+ALLOC_COLUMNS = (("doc_id", "document"), ("year", "year"), ("funder", "funder"), ("amount", "amount"),
+                 ("currency", "cur."), ("qualifier", "qualifier"), ("places", "places"),
+                 ("beneficiaries", "for"), ("purpose", "purpose"), ("status", "counted?"), ("flags", "flags"))
+DOC_COLUMNS = (("id", "document"), ("date", "date"), ("title", "title"), ("allocations", "allocations"),
+               ("note", "note"))
+
+
+@dataclass
+class ReportResult:
+    """What a build wrote: the index page, how many documents and allocations, seconds taken."""
+
+    index: Path
+    documents: int
+    allocations: int
+    seconds: float
+
+    def line(self) -> str:
+        return (f"report of {self.documents} documents, {self.allocations} allocations "
+                f"in {self.seconds:.1f}s -> {self.index}")
+
+
+@cache
+def _env() -> Any:
+    import jinja2
+
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
+                              trim_blocks=True, lstrip_blocks=True)
+
+
+def page_name(doc_id: str) -> str:
+    """A safe file name for a document's page: the id where it is plain, else cleaned plus a digest."""
+    clean = re.sub(r"[^A-Za-z0-9._-]", "_", doc_id)[:80]
+    if clean != doc_id or clean.startswith("."):
+        clean = f"{clean.lstrip('.')}-{hashlib.sha256(doc_id.encode()).hexdigest()[:8]}"
+    return clean + ".html"
+
+
+def build_report(outdir: str | Path, records: str | Path | None = None, rates: str | Path | None = None,
+                 texts_base: str | Path | None = None) -> ReportResult:
+    """Write `OUTDIR/report/` from `OUTDIR/records.jsonl` (or `records`); returns what was written."""
+    import time
+
+    t0 = time.perf_counter()
+    outdir = Path(outdir)
+    if not outdir.is_dir():
+        raise ReportError(f"{outdir}: no such folder (run `communique extract -o {outdir}` first)")
+    recs = load_records(records or outdir / "records.jsonl")
+    rate_table = load_rates(rates) if rates else None
+    rows = iter_rows(recs)
+    tmp = Path(tempfile.mkdtemp(prefix=".report-", dir=outdir))
+    try:
+        (tmp / "docs").mkdir()
+        (tmp / "assets").mkdir()
+        for name in ASSETS:
+            shutil.copyfile(TEMPLATES / name, tmp / "assets" / name)
+        by_doc: dict[str, list[Row]] = defaultdict(list)
+        for r in rows:
+            by_doc[r.doc_id].append(r)
+        base = Path(texts_base) if texts_base else Path.cwd()
+        for rec in recs:
+            html = document_page(_env(), rec, by_doc.get(rec["id"], []), base, page_name)
+            (tmp / "docs" / page_name(rec["id"])).write_text(html, encoding="utf-8")
+        context = overview_context(recs, rows, rate_table, str(rates) if rates else None)
+        context["source"] = str(records or outdir / "records.jsonl")
+        (tmp / "index.html").write_text(_env().get_template("index.html.j2").render(**context), encoding="utf-8")
+        target = outdir / "report"
+        if target.exists():
+            old = outdir / f".report-old-{tmp.name}"
+            target.rename(old)
+            shutil.rmtree(old, ignore_errors=True)
+        tmp.rename(target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return ReportResult(target / "index.html", len(recs), len(rows), time.perf_counter() - t0)
+
+
+def _sums(rows: list[Row], key: str) -> dict[str, dict[Any, float]]:
+    """currency → key value → total of counted rows (a row counts under each of its values)."""
+    out: dict[str, dict[Any, float]] = defaultdict(lambda: defaultdict(float))
+    for r in rows:
+        if r.counted:
+            for v in r.keys(key):
+                out[r.currency][v] += r.value
+    return out
+
+
+def currency_lines(rows: list[Row], rates: tuple[str, dict[str, float]] | None) -> list[dict[str, Any]]:
+    """One summary line per currency: total, counts, excluded and flagged allocations."""
+    lines = []
+    for cur in sorted({r.currency for r in rows}):
+        mine = [r for r in rows if r.currency == cur]
+        counted = [r for r in mine if r.counted]
+        total = sum(r.value for r in counted)
+        line = {"currency": cur, "total": total, "total_text": f"{total:,.2f}".replace(",", " "),
+                "count": len(counted), "documents": len({r.doc_id for r in counted}),
+                "excluded": len(mine) - len(counted), "flagged": sum(1 for r in counted if r.flags)}
+        if rates:
+            if cur not in rates[1]:
+                raise ReportError(f"rates file has no rate to {rates[0]} for {cur}")
+            line["converted"] = total * rates[1][cur]
+            line["converted_text"] = money(line["converted"], rates[0])
+        lines.append(line)
+    return lines
+
+
+def _charts(rows: list[Row]) -> dict[str, dict[str, str]]:
+    charts: dict[str, dict[str, str]] = {}
+    for key in ("funder", "beneficiary", "region", "province"):
+        sums = _sums(rows, key)
+        charts[key] = {cur: bars(list(v.items()), cur) for cur, v in sorted(sums.items())}
+    charts["year"] = {cur: timeline({y: t for y, t in v.items() if y != UNKNOWN}, cur)
+                      for cur, v in sorted(_sums(rows, "year").items())}
+    return charts
+
+
+def _map(rows: list[Row], currency: str) -> tuple[str, int]:
+    regions: dict[str, float] = defaultdict(float)
+    points: dict[tuple[str, float, float], float] = defaultdict(float)
+    unplaced: set[str] = set()
+    for r in rows:
+        if not r.counted or r.currency != currency:
+            continue
+        for code in {p.region_code for p in r.places if p.region_code}:
+            regions[code] += r.value
+        for p in {p.name: p for p in r.places}.values():
+            if p.lat is None or p.lon is None:
+                unplaced.add(p.name)
+            elif p.type != "country":
+                points[(p.name, p.lat, p.lon)] += r.value
+    names = {p.region_code: p.region for r in rows for p in r.places if p.region_code}
+    svg = morocco_map({c: v for c, v in regions.items()}, [(*k, v) for k, v in points.items()], currency,
+                      names=names)
+    return svg, len(unplaced)
+
+
+def overview_context(recs: list[Mapping[str, Any]], rows: list[Row],
+                     rates: tuple[str, dict[str, float]] | None, rates_file: str | None) -> dict[str, Any]:
+    """Everything index.html.j2 shows, computed from the records and their rows."""
+    dates = sorted(str(r["date"]) for r in recs if r.get("date"))
+    lines = currency_lines(rows, rates)
+    counted = [r for r in rows if r.counted]
+    map_currency = max(lines, key=lambda c: (c["count"], c["currency"] == "MAD"))["currency"] if lines else "MAD"
+    map_svg, unplaced = _map(rows, map_currency)
+    charts = _charts(rows)
+    for key in ("region", "province"):
+        charts[key].setdefault(map_currency, '<p class="empty">No place of spending resolved.</p>')
+    return {
+        "n_docs": len(recs), "n_dup": sum(1 for r in recs if r.get("duplicate_of")),
+        "n_undated": len(recs) - len(dates), "date_from": dates[0] if dates else None,
+        "date_to": dates[-1] if dates else None, "version": __version__,
+        "built": _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "currencies": lines, "rates": bool(rates), "rates_file": rates_file,
+        "rates_base": rates[0] if rates else None,
+        "converted_total": money(sum(c["converted"] for c in lines), rates[0]) if rates else None,
+        "map_currency": map_currency, "map_svg": map_svg, "unplaced": unplaced, "charts": charts,
+        "breakdowns": BREAKDOWNS, "alloc_columns": ALLOC_COLUMNS, "doc_columns": DOC_COLUMNS,
+        "alloc_json": _json([_alloc_row(r) for r in rows]), "doc_json": _json([_doc_row(r) for r in recs]),
+        "n_counted": len(counted),
+    }
+
+
+def _alloc_row(r: Row) -> dict[str, Any]:
+    return {"doc_id": r.doc_id, "href": f"docs/{page_name(r.doc_id)}", "year": r.year, "funder": r.funder,
+            "amount": f"{r.value:,.0f}".replace(",", " "), "amount_sort": r.value, "currency": r.currency,
+            "qualifier": r.qualifier, "places": ", ".join(p.name for p in r.places),
+            "beneficiaries": ", ".join(r.beneficiaries), "purpose": r.purpose,
+            "status": "yes" if r.counted else f"no: {r.excluded_because}", "counted": r.counted,
+            "flags": " ".join("⚑" + f for f in r.flags)}
+
+
+def _doc_row(rec: Mapping[str, Any]) -> dict[str, Any]:
+    note = f"copy of {rec['duplicate_of']}" if rec.get("duplicate_of") else ""
+    flags = flag_codes(rec)
+    return {"id": rec["id"], "href": f"docs/{page_name(rec['id'])}", "date": rec.get("date"),
+            "title": rec.get("title"), "allocations": len(rec.get("allocations") or []),
+            "note": " ".join([note, *("⚑" + f for f in flags)]).strip()}
+
+
+def _json(data: Any) -> str:
+    """JSON safe inside a <script> element (no `</` can close it)."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
