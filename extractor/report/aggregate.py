@@ -25,7 +25,9 @@ KEYS = ("funder", "currency", "region", "province", "place", "beneficiary", "yea
 """What `totals(by=[...])` can group on."""
 LIST_KEYS = {"region", "province", "place", "beneficiary"}
 """Keys an allocation can have several values of (it counts in full under each)."""
-UNKNOWN = "(none found)"
+MISSING = {"funder": "(no funder named)", "region": "(no known province)", "province": "(no known province)",
+           "place": "(no place named)", "beneficiary": "(no group named)", "year": "(undated)"}
+"""How the report labels an allocation that has no value for a key (`totals()` gives None)."""
 
 
 class ReportError(ExtractorError):
@@ -63,7 +65,7 @@ class Row:
         else:
             v = {"funder": self.funder, "currency": self.currency, "year": self.year, "doc_id": self.doc_id}[key]
             out = [v]
-        return [v if v is not None else UNKNOWN for v in out] or [UNKNOWN]
+        return [v for v in out if v is not None] or [None]
 
 
 def flag_codes(obj: Mapping[str, Any]) -> list[str]:
@@ -161,6 +163,7 @@ def totals(records: Iterable[Mapping[str, Any]], by: Iterable[str] = ("currency"
            rates: tuple[str, dict[str, float]] | str | Path | None = None) -> Any:
     """Sums of counted allocations grouped by `by` (always also by currency) → pandas DataFrame.
 
+    A key an allocation has no value for (no funder named, no known province, no date) is None.
     Columns: the keys, `currency`, `total`, `allocations`, `documents`, `flagged` (allocations with a
     flag); with `rates`, also `total_<BASE>`. Records may be dicts or `Communique` models.
     """

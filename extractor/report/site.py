@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import json
+import os
 import re
 import shutil
 import tempfile
@@ -21,17 +22,17 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from .aggregate import UNKNOWN, ReportError, Row, flag_codes, iter_rows, load_rates, load_records
+from .aggregate import MISSING, ReportError, Row, flag_codes, iter_rows, load_rates, load_records
 from .svg import bars, money, morocco_map, timeline
 from .views import document_page
 
 TEMPLATES = Path(__file__).parent / "templates"
 ASSETS = ("report.css", "report.js")
 BREAKDOWNS = (
-    ("funder", "By funder", "The body that pays; “(none found)”: the text names no payer."),
+    ("funder", "By funder", "The body that pays, as the allocation names it."),
     ("beneficiary", "By beneficiary group",
      "An allocation for several groups counts in full for each, so the bars add up to more than the total."),
-    ("year", "By year", "Year of the communiqué, not of the spending."),
+    ("year", "By year", "Year of the communiqué, not of the spending; undated documents are left out."),
 )
 ALLOC_COLUMNS = (("doc_id", "document"), ("year", "year"), ("funder", "funder"), ("amount", "amount"),
                  ("currency", "cur."), ("qualifier", "qualifier"), ("places", "places"),
@@ -116,7 +117,7 @@ def _sums(rows: list[Row], key: str) -> dict[str, dict[Any, float]]:
     for r in rows:
         if r.counted:
             for v in r.keys(key):
-                out[r.currency][v] += r.value
+                out[r.currency][v if v is not None else MISSING[key]] += r.value
     return out
 
 
@@ -143,8 +144,9 @@ def _charts(rows: list[Row]) -> dict[str, dict[str, str]]:
     charts: dict[str, dict[str, str]] = {}
     for key in ("funder", "beneficiary", "region", "province"):
         sums = _sums(rows, key)
-        charts[key] = {cur: bars(list(v.items()), cur) for cur, v in sorted(sums.items())}
-    charts["year"] = {cur: timeline({y: t for y, t in v.items() if y != UNKNOWN}, cur)
+        label = (lambda k: str(k).replace("_", " ")) if key == "beneficiary" else str
+        charts[key] = {cur: bars([(label(k), t) for k, t in v.items()], cur) for cur, v in sorted(sums.items())}
+    charts["year"] = {cur: timeline({y: t for y, t in v.items() if isinstance(y, int)}, cur)
                       for cur, v in sorted(_sums(rows, "year").items())}
     return charts
 
@@ -184,7 +186,7 @@ def overview_context(recs: list[Mapping[str, Any]], rows: list[Row],
         "n_docs": len(recs), "n_dup": sum(1 for r in recs if r.get("duplicate_of")),
         "n_undated": len(recs) - len(dates), "date_from": dates[0] if dates else None,
         "date_to": dates[-1] if dates else None, "version": __version__,
-        "built": _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "built": _built_at(),
         "currencies": lines, "rates": bool(rates), "rates_file": rates_file,
         "rates_base": rates[0] if rates else None,
         "converted_total": money(sum(c["converted"] for c in lines), rates[0]) if rates else None,
@@ -195,11 +197,18 @@ def overview_context(recs: list[Mapping[str, Any]], rows: list[Row],
     }
 
 
+def _built_at() -> str:
+    """Now, or SOURCE_DATE_EPOCH where set (the reproducible-builds convention: same records, same pages)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    when = _dt.datetime.fromtimestamp(int(epoch), _dt.UTC) if epoch.isdigit() else _dt.datetime.now(_dt.UTC)
+    return when.strftime("%Y-%m-%d %H:%M UTC")
+
+
 def _alloc_row(r: Row) -> dict[str, Any]:
     return {"doc_id": r.doc_id, "href": f"docs/{page_name(r.doc_id)}", "year": r.year, "funder": r.funder,
             "amount": f"{r.value:,.0f}".replace(",", " "), "amount_sort": r.value, "currency": r.currency,
             "qualifier": r.qualifier, "places": ", ".join(p.name for p in r.places),
-            "beneficiaries": ", ".join(r.beneficiaries), "purpose": r.purpose,
+            "beneficiaries": ", ".join(b.replace("_", " ") for b in r.beneficiaries), "purpose": r.purpose,
             "status": "yes" if r.counted else f"no: {r.excluded_because}", "counted": r.counted,
             "flags": " ".join("⚑" + f for f in r.flags)}
 

@@ -14,6 +14,10 @@ LABELS = {"amount": "amount", "place": "place", "organization": "organisation", 
           "date": "date", "quantity": "quantity"}
 
 
+QUALIFIERS = {"exact": "exact", "more_than": "more than", "at_least": "at least", "less_than": "less than",
+              "at_most": "at most", "approx": "about", "range": "range"}
+
+
 def _flag_text(f: Any) -> str:
     """A flag as one line: `code: explanation` where the flag carries one."""
     if isinstance(f, Mapping):
@@ -41,7 +45,8 @@ def _cards(rec: Mapping[str, Any], rows: list[Row]) -> list[dict[str, Any]]:
         flags += [_flag_text(f) for f in (a.get("amount") or {}).get("flags") or []]
         cards.append({
             "funder": a.get("funder"), "amount": _amount_text(a["amount"]),
-            "qualifier": a["amount"].get("qualifier", "exact"), "beneficiaries": a.get("beneficiaries") or [],
+            "qualifier": QUALIFIERS.get(a["amount"].get("qualifier") or "exact", a["amount"].get("qualifier")),
+            "beneficiaries": [b.replace("_", " ") for b in a.get("beneficiaries") or []],
             "places": a.get("places") or [], "partners": a.get("partners") or [], "programme": a.get("programme"),
             "purpose": a.get("purpose"), "rule": a.get("rule"), "flags": flags,
             "part_of": _amount_text(amounts[part]) if part is not None and 0 <= part < len(amounts) else None,
