@@ -55,7 +55,7 @@ def test_a_reposted_story_counts_once():
 
 def test_an_allocation_reported_by_another_document_counts_once():
     a = _record("a", [_alloc(5e6)])
-    b = _record("b", [_alloc(5e6) | {"duplicate_of": "a#0"}, _alloc(1e6)])
+    b = _record("b", [_alloc(5e6) | {"duplicate_of": {"id": "a", "index": 0}}, _alloc(1e6)])
     assert totals([a, b]).loc[0, "total"] == 6e6
 
 
@@ -171,3 +171,29 @@ def test_report_command_rebuilds_over_a_previous_report(tmp_path: Path):
     assert main(["report", str(tmp_path)]) == 0
     assert [p.name for p in (tmp_path / "report" / "docs").iterdir()] == ["z.html"]
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".report")] == []
+
+
+def test_flags_and_exclusions_are_shown_on_the_document_page(tmp_path: Path):
+    flagged = _alloc(1e6) | {"flags": ["funder_inherited"]}
+    copy = _alloc(2e6, index=1) | {"duplicate_of": {"id": "a", "index": 0}}
+    _write(tmp_path, [_record("b", [flagged, copy])])
+    build_report(tmp_path)
+    page = (tmp_path / "report" / "docs" / "b.html").read_text(encoding="utf-8")
+    assert "⚑ funder_inherited" in page
+    assert "Not counted in the totals: same allocation as a, allocation 1." in page
+    assert totals([_record("b", [flagged])]).loc[0, "flagged"] == 1
+
+
+def test_a_flag_is_explained_by_the_flags_file_where_it_exists(tmp_path: Path, monkeypatch):
+    from extractor.report import aggregate
+
+    flags = tmp_path / "flags.jsonl"
+    flags.write_text('// comment\n{"code": "funder_inherited", "applies_to": "allocation", "text": "funder taken from '
+                     'the document"}\n', encoding="utf-8")
+    monkeypatch.setattr(aggregate, "resolve", lambda name: flags)
+    aggregate.flag_texts.cache_clear()
+    try:
+        assert aggregate.explain_flag("funder_inherited") == "funder_inherited: funder taken from the document"
+        assert aggregate.explain_flag("other_code") == "other_code"
+    finally:
+        aggregate.flag_texts.cache_clear()

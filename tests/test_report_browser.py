@@ -36,8 +36,7 @@ def _records() -> list[dict]:
     by_id = {r["id"]: r for r in recs}
     tiznit = by_id["tiznit-cooperatives"]
     tiznit["allocations"][1]["part_of"] = tiznit["allocations"][0]["amount_index"]
-    by_id["errachidia-eau"]["allocations"][0]["flags"] = [
-        {"code": "place_inherited", "message": "no place in the sentence: the document's main place was taken"}]
+    by_id["khouribga-jeunes"]["allocations"][1]["flags"] = ["funder_inherited"]
     copy = json.loads(json.dumps(tiznit)) | {"id": "tiznit-cooperatives-repost", "duplicate_of": tiznit["id"]}
     return sorted([*recs, copy], key=lambda r: r["id"])
 

@@ -15,10 +15,12 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from ..errors import ExtractorError
+from ..patterns import resolve
 from .geo import PlaceInfo, resolve_place
 
 KEYS = ("funder", "currency", "region", "province", "place", "beneficiary", "year", "doc_id")
@@ -76,6 +78,32 @@ def flag_codes(obj: Mapping[str, Any]) -> list[str]:
     return out
 
 
+@cache
+def flag_texts() -> dict[str, str]:
+    """code → the one line a reviewer reads, from patterns/flags.jsonl where it exists (else codes alone)."""
+    path = resolve("flags.jsonl")
+    out: dict[str, str] = {}
+    if path.is_file():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip() and not line.lstrip().startswith("//"):
+                item = json.loads(line)
+                out[str(item.get("code"))] = str(item.get("text") or "")
+    return out
+
+
+def explain_flag(code: str) -> str:
+    """`code: one line of explanation` (the code alone when the flags file does not know it)."""
+    text = flag_texts().get(code)
+    return f"{code}: {text}" if text else code
+
+
+def ref_text(ref: Any) -> str:
+    """An allocation reference (`{"id", "index"}`) or a record id as a reader sees it."""
+    if isinstance(ref, Mapping):
+        return f"{ref.get('id')}, allocation {int(ref.get('index', 0)) + 1}"
+    return str(ref)
+
+
 def _year(rec: Mapping[str, Any]) -> int | None:
     d = rec.get("date") or (rec.get("dateline") or {}).get("date")
     return int(str(d)[:4]) if d else None
@@ -95,12 +123,12 @@ def record_rows(rec: Mapping[str, Any], duplicate: bool = False) -> list[Row]:
         row = Row(doc_id=rec["id"], index=i, value=float(amt["value"]), currency=amt["currency"],
                   funder=a.get("funder"), year=_year(rec),
                   places=[resolve_place(n, places.get(n)) for n in a.get("places") or []],
-                  beneficiaries=list(a.get("beneficiaries") or []), flags=flag_codes(a),
+                  beneficiaries=list(a.get("beneficiaries") or []), flags=flag_codes(a) + flag_codes(amt),
                   purpose=a.get("purpose"), qualifier=amt.get("qualifier") or "exact")
         if duplicate:
             row.counted, row.excluded_because = False, f"duplicate story of {rec['duplicate_of']}"
         elif a.get("duplicate_of"):
-            row.counted, row.excluded_because = False, f"same allocation as {a['duplicate_of']}"
+            row.counted, row.excluded_because = False, f"same allocation as {ref_text(a['duplicate_of'])}"
         elif a.get("part_of") is not None and a["part_of"] in total_idx:
             row.counted, row.excluded_because = False, "share of a total counted in this document"
         rows.append(row)

@@ -16,6 +16,8 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from .aggregate import flag_codes
+
 KINDS = ("amount", "place", "organization", "beneficiary", "date", "quantity")
 
 
@@ -39,8 +41,10 @@ def record_spans(rec: Mapping[str, Any]) -> list[Span]:
     """Every mention of a record (one Span each) and every allocation's evidence (kind `evidence`)."""
     out: list[Span] = []
 
-    def add(m: Mapping[str, Any], kind: str, tip: str, rule: str | None) -> None:
-        out.append(Span(m["start"], m["end"], kind, f"{tip} · rule {rule or '—'}", str(len(out))))
+    def add(m: Mapping[str, Any], kind: str, tip: str, rule: str | None, owner: Mapping[str, Any] | None = None
+            ) -> None:
+        flags = "".join(f" · ⚑ {c}" for c in flag_codes(owner if owner is not None else m))
+        out.append(Span(m["start"], m["end"], kind, f"{tip} · rule {rule or '—'}{flags}", str(len(out))))
 
     for a in rec.get("amounts") or []:
         add(a, "amount", _amount_tip(a), a.get("rule"))
@@ -51,15 +55,15 @@ def record_spans(rec: Mapping[str, Any]) -> list[Span]:
     for p in rec.get("places") or []:
         tip = f"place: {p['name']} ({p['type']}{', ' + p['code'] if p.get('code') else ''})"
         for m in p.get("mentions") or []:
-            add(m, "place", tip, p.get("rule"))
+            add(m, "place", tip, p.get("rule"), p)
     for b in rec.get("beneficiaries") or []:
         for m in b.get("mentions") or []:
-            add(m, "beneficiary", f"beneficiary: {b['category']}", b.get("rule"))
+            add(m, "beneficiary", f"beneficiary: {b['category']}", b.get("rule"), b)
     for o in rec.get("organizations") or []:
         name = f"{o['name']} ({o['acronym']})" if o.get("acronym") else o["name"]
         tip = f"organisation: {name}, {o.get('kind')}, roles {', '.join(o.get('roles') or []) or '—'}"
         for m in o.get("mentions") or []:
-            add(m, "organization", tip, o.get("rule"))
+            add(m, "organization", tip, o.get("rule"), o)
     for i, a in enumerate(rec.get("allocations") or []):
         e = a["evidence"]
         out.append(Span(e["start"], e["end"], "evidence", f"evidence of allocation {i + 1}", f"e{i}"))

@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from .aggregate import Row, flag_codes
+from .aggregate import Row, explain_flag, flag_codes
 from .spans import KINDS, markup, record_spans, record_text
 
 LABELS = {"amount": "amount", "place": "place", "organization": "organisation", "beneficiary": "beneficiary group",
@@ -19,12 +19,12 @@ QUALIFIERS = {"exact": "exact", "more_than": "more than", "at_least": "at least"
 
 
 def _flag_text(f: Any) -> str:
-    """A flag as one line: `code: explanation` where the flag carries one."""
+    """A flag as one line: `code: explanation` (from the flag itself, else from patterns/flags.jsonl)."""
     if isinstance(f, Mapping):
         code = f.get("code") or f.get("id") or "flag"
         msg = f.get("message") or f.get("text") or f.get("explanation") or ""
-        return f"{code}: {msg}" if msg else str(code)
-    return str(f)
+        return f"{code}: {msg}" if msg else explain_flag(str(code))
+    return explain_flag(str(f))
 
 
 def _amount_text(a: Mapping[str, Any]) -> str:
@@ -65,7 +65,9 @@ def document_page(env: Any, rec: Mapping[str, Any], rows: list[Row], base: Path,
     doc_flags = [_flag_text(f) for f in rec.get("flags") or []]
     for part in ("places", "organizations"):
         for item in rec.get(part) or []:
-            doc_flags += [f"{item.get('name')}: {_flag_text(f)}" for f in item.get("flags") or []]
+            doc_flags += [f"{item.get('name')} — {_flag_text(f)}" for f in item.get("flags") or []]
+    for d in rec.get("dates") or []:
+        doc_flags += [f"{d.get('text')} — {_flag_text(f)}" for f in d.get("flags") or []]
     return env.get_template("doc.html.j2").render(
         rec=rec, text=text, text_note=note, text_html=markup(text, spans) if text is not None else "",
         n_mentions=sum(1 for s in spans if s.kind != "evidence"), legend=legend, cards=_cards(rec, rows),
