@@ -97,7 +97,7 @@ def build_report(outdir: str | Path, records: str | Path | None = None, rates: s
             html = document_page(_env(), rec, by_doc.get(rec["id"], []), base, page_name)
             (tmp / "docs" / page_name(rec["id"])).write_text(html, encoding="utf-8")
         context = overview_context(recs, rows, rate_table, str(rates) if rates else None)
-        context["source"] = str(records or outdir / "records.jsonl")
+        context["source"] = _shown_path(Path(records or outdir / "records.jsonl"))
         (tmp / "index.html").write_text(_env().get_template("index.html.j2").render(**context), encoding="utf-8")
         target = outdir / "report"
         if target.exists():
@@ -197,6 +197,14 @@ def overview_context(recs: list[Mapping[str, Any]], rows: list[Row],
         "alloc_json": _json([_alloc_row(r) for r in rows]), "doc_json": _json([_doc_row(r) for r in recs]),
         "n_counted": len(counted),
     }
+
+
+def _shown_path(path: Path) -> str:
+    """The records' path relative to the current folder where it is below it, else its last two parts."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(Path(*path.resolve().parts[-2:]))
 
 
 def _built_at() -> str:

@@ -16,11 +16,11 @@ MUTED = "#9ca3af"
 
 
 def money(value: float, currency: str = "") -> str:
-    """`12 345 678 MAD`, `3,5 M MAD` style short form for chart labels: millions with one decimal."""
+    """`850 000 MAD`, `3.5 M MAD`, `1.25 bn MAD`: short forms for chart labels (M = million, bn = billion)."""
     if value >= 1e9:
-        s = f"{value / 1e9:,.2f} Md".replace(",", " ").replace(".", ",")
+        s = f"{value / 1e9:,.2f} bn".replace(",", " ")
     elif value >= 1e6:
-        s = f"{value / 1e6:,.1f} M".replace(",", " ").replace(".", ",")
+        s = f"{value / 1e6:,.1f} M".replace(",", " ")
     else:
         s = f"{value:,.0f}".replace(",", " ")
     return f"{s} {currency}".strip()
@@ -97,5 +97,20 @@ def morocco_map(regions: dict[str, float], points: list[tuple[str, float, float,
         r = 3 + 22 * (v / top_p) ** 0.5
         out.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" fill="rgba(220,38,38,0.45)" stroke="#991b1b">'
                    f'<title>{escape(name)}: {escape(money(v, currency))}</title></circle>')
+    out.append(_legend(width, height, currency, top_r, top_p))
     out.append("</svg>")
     return "".join(out)
+
+
+def _legend(width: int, height: int, currency: str, top_region: float, top_place: float) -> str:
+    """Bottom-right key: what the shades and the circles mean, with the largest values."""
+    x, y = width - 215, height - 92
+    return (f'<g class="legend"><rect x="{x - 8}" y="{y - 16}" width="220" height="100" fill="#fff" stroke="#e5e7eb"/>'
+            f'<rect x="{x}" y="{y - 4}" width="14" height="10" fill="rgba(37,99,235,0.68)"/>'
+            f'<rect x="{x + 14}" y="{y - 4}" width="14" height="10" fill="rgba(37,99,235,0.2)"/>'
+            f'<text x="{x + 34}" y="{y + 5}" fill="{INK}">region total (darkest:</text>'
+            f'<text x="{x + 34}" y="{y + 19}" fill="{INK}">{escape(money(top_region, currency))})</text>'
+            f'<circle cx="{x + 14}" cy="{y + 45}" r="12" fill="rgba(220,38,38,0.45)" stroke="#991b1b"/>'
+            f'<text x="{x + 34}" y="{y + 41}" fill="{INK}">place of spending, area</text>'
+            f'<text x="{x + 34}" y="{y + 55}" fill="{INK}">∝ its total (largest:</text>'
+            f'<text x="{x + 34}" y="{y + 69}" fill="{INK}">{escape(money(top_place, currency))})</text></g>')
