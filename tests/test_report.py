@@ -80,6 +80,7 @@ def test_totals_by_region_and_year_come_from_the_province_code_and_the_record_da
     df = totals(recs, by=["region", "province", "year"])
     rows = {(r.region, r.province, r.year): r.total for r in df.itertuples()}
     assert rows == {("Souss-Massa", "Tiznit", 2021): 1e6, ("Souss-Massa", "Tiznit", 2022): 2e6}
+    assert str(df["year"].dtype) == "Int64"
 
 
 def test_an_allocation_for_two_groups_counts_in_full_under_each():

@@ -224,6 +224,8 @@ def totals(records: Iterable[Mapping[str, Any]], by: Iterable[str] = ("currency"
     columns = [*by, "currency", "total", "allocations", "documents", "flagged"]
     columns += [f"total_{rates[0]}"] if rates else []
     df = pd.DataFrame(out, columns=columns)
+    if "year" in by:
+        df["year"] = df["year"].astype("Int64")  # a missing year stays <NA>, the others stay integers
     return df.sort_values(["currency", "total"], ascending=[True, False], ignore_index=True)
 
 
