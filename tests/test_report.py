@@ -171,6 +171,7 @@ def test_report_command_rebuilds_over_a_previous_report(tmp_path: Path):
     _write(tmp_path, [_record("z", [_alloc(1e6)])])
     assert main(["report", str(tmp_path)]) == 0
     assert [p.name for p in (tmp_path / "report" / "docs").iterdir()] == ["z.html"]
+    assert (tmp_path / "report").stat().st_mode & 0o777 == 0o755
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".report")] == []
 
 

@@ -85,6 +85,7 @@ def build_report(outdir: str | Path, records: str | Path | None = None, rates: s
     rows = iter_rows(recs)
     tmp = Path(tempfile.mkdtemp(prefix=".report-", dir=outdir))
     try:
+        tmp.chmod(0o755)  # mkdtemp makes it private; the report is meant to be shared like records.jsonl
         (tmp / "docs").mkdir()
         (tmp / "assets").mkdir()
         for name in ASSETS:
