@@ -30,6 +30,9 @@ LIST_KEYS = {"region", "province", "place", "beneficiary"}
 MISSING = {"funder": "(no funder named)", "region": "(no known province)", "province": "(no known province)",
            "place": "(no place named)", "beneficiary": "(no group named)", "year": "(undated)"}
 """How the report labels an allocation that has no value for a key (`totals()` gives None)."""
+QUALIFIERS = {"exact": "exact", "more_than": "more than", "at_least": "at least", "less_than": "less than",
+              "at_most": "at most", "approx": "about", "range": "range"}
+"""Amount qualifiers as a reader says them."""
 
 
 class ReportError(ExtractorError):
@@ -126,11 +129,11 @@ def record_rows(rec: Mapping[str, Any], duplicate: bool = False) -> list[Row]:
                   beneficiaries=list(a.get("beneficiaries") or []), flags=flag_codes(a) + flag_codes(amt),
                   purpose=a.get("purpose"), qualifier=amt.get("qualifier") or "exact")
         if duplicate:
-            row.counted, row.excluded_because = False, f"duplicate story of {rec['duplicate_of']}"
+            row.counted, row.excluded_because = False, f"repost of {rec['duplicate_of']}"
         elif a.get("duplicate_of"):
             row.counted, row.excluded_because = False, f"same allocation as {ref_text(a['duplicate_of'])}"
         elif a.get("part_of") is not None and a["part_of"] in total_idx:
-            row.counted, row.excluded_because = False, "share of a total counted in this document"
+            row.counted, row.excluded_because = False, "a share of a total counted here"
         rows.append(row)
     return rows
 

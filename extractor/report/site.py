@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from .aggregate import MISSING, ReportError, Row, flag_codes, iter_rows, load_rates, load_records
+from .aggregate import MISSING, QUALIFIERS, ReportError, Row, flag_codes, iter_rows, load_rates, load_records
 from .svg import bars, money, morocco_map, timeline
 from .views import document_page
 
@@ -218,9 +218,9 @@ def _built_at() -> str:
 def _alloc_row(r: Row) -> dict[str, Any]:
     return {"doc_id": r.doc_id, "href": f"docs/{page_name(r.doc_id)}", "year": r.year, "funder": r.funder,
             "amount": f"{r.value:,.0f}".replace(",", " "), "amount_sort": r.value, "currency": r.currency,
-            "qualifier": r.qualifier, "places": ", ".join(p.name for p in r.places),
+            "qualifier": QUALIFIERS.get(r.qualifier, r.qualifier), "places": ", ".join(p.name for p in r.places),
             "beneficiaries": ", ".join(b.replace("_", " ") for b in r.beneficiaries), "purpose": r.purpose,
-            "status": "yes" if r.counted else f"no: {r.excluded_because}", "counted": r.counted,
+            "status": "yes" if r.counted else f"no, {r.excluded_because}", "counted": r.counted,
             "flags": " ".join("⚑" + f for f in r.flags)}
 
 

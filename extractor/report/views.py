@@ -7,15 +7,11 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from .aggregate import Row, explain_flag, flag_codes
+from .aggregate import QUALIFIERS, Row, explain_flag, flag_codes
 from .spans import KINDS, markup, record_spans, record_text
 
 LABELS = {"amount": "amount", "place": "place", "organization": "organisation", "beneficiary": "beneficiary group",
           "date": "date", "quantity": "quantity"}
-
-
-QUALIFIERS = {"exact": "exact", "more_than": "more than", "at_least": "at least", "less_than": "less than",
-              "at_most": "at most", "approx": "about", "range": "range"}
 
 
 def _flag_text(f: Any) -> str:
