@@ -199,3 +199,14 @@ def test_a_flag_is_explained_by_the_flags_file_where_it_exists(tmp_path: Path, m
         assert aggregate.explain_flag("other_code") == "other_code"
     finally:
         aggregate.flag_texts.cache_clear()
+
+
+def test_with_rates_the_overview_adds_charts_of_every_currency_converted(tmp_path: Path):
+    rates = tmp_path / "rates.json"
+    rates.write_text(json.dumps({"base": "MAD", "rates": {"EUR": 10.0}}))
+    _write(tmp_path, [_record("a", [_alloc(2e6, "EUR", funder="AFD"), _alloc(3e6, "MAD", funder="AFD")])])
+    assert main(["report", str(tmp_path), "--rates", str(rates)]) == 0
+    page = (tmp_path / "report" / "index.html").read_text(encoding="utf-8")
+    assert '<strong id="converted-total">23.0 M MAD</strong>' in page
+    assert "<h3>all currencies in MAD</h3>" in page
+    assert re.search(r"AFD</text>.*?23\.0 M MAD</text>", page)

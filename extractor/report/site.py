@@ -7,6 +7,7 @@ build never leaves half a report over the previous one.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import hashlib
 import json
@@ -141,14 +142,26 @@ def currency_lines(rows: list[Row], rates: tuple[str, dict[str, float]] | None) 
     return lines
 
 
-def _charts(rows: list[Row]) -> dict[str, dict[str, str]]:
-    charts: dict[str, dict[str, str]] = {}
-    for key in ("funder", "beneficiary", "region", "province"):
-        sums = _sums(rows, key)
-        label = (lambda k: str(k).replace("_", " ")) if key == "beneficiary" else str
-        charts[key] = {cur: bars([(label(k), t) for k, t in v.items()], cur) for cur, v in sorted(sums.items())}
-    charts["year"] = {cur: timeline({y: t for y, t in v.items() if isinstance(y, int)}, cur)
-                      for cur, v in sorted(_sums(rows, "year").items())}
+def chart_groups(rows: list[Row], rates: tuple[str, dict[str, float]] | None) -> dict[str, tuple[str, list[Row]]]:
+    """Chart heading → (currency, rows): one per currency, plus every currency converted where rates are given."""
+    groups = {cur: (cur, [r for r in rows if r.currency == cur]) for cur in sorted({r.currency for r in rows})}
+    if rates:
+        base, table = rates
+        converted = [dataclasses.replace(r, value=r.value * table[r.currency], currency=base)
+                     for r in rows if r.counted]
+        groups[f"all currencies in {base}"] = (base, converted)
+    return groups
+
+
+def _charts(groups: dict[str, tuple[str, list[Row]]]) -> dict[str, dict[str, str]]:
+    charts: dict[str, dict[str, str]] = defaultdict(dict)
+    for heading, (cur, rows) in groups.items():
+        for key in ("funder", "beneficiary", "region", "province"):
+            sums = _sums(rows, key).get(cur, {})
+            label = (lambda k: str(k).replace("_", " ")) if key == "beneficiary" else str
+            charts[key][heading] = bars([(label(k), t) for k, t in sums.items()], cur)
+        years = _sums(rows, "year").get(cur, {})
+        charts["year"][heading] = timeline({y: t for y, t in years.items() if isinstance(y, int)}, cur)
     return charts
 
 
@@ -180,9 +193,12 @@ def overview_context(recs: list[Mapping[str, Any]], rows: list[Row],
     dates = sorted(str(r["date"]) for r in recs if r.get("date"))
     lines = currency_lines(rows, rates)
     counted = [r for r in rows if r.counted]
-    map_currency = max(lines, key=lambda c: (c["count"], c["currency"] == "MAD"))["currency"] if lines else "MAD"
-    map_svg, unplaced = _map(rows, map_currency)
-    charts = _charts(rows)
+    groups = chart_groups(rows, rates)
+    main = max(lines, key=lambda c: (c["count"], c["currency"] == "MAD"))["currency"] if lines else "MAD"
+    map_currency = f"all currencies in {rates[0]}" if rates else main
+    unit, map_rows = groups.get(map_currency, (main, []))
+    map_svg, unplaced = _map(map_rows, unit)
+    charts = _charts(groups)
     for key in ("region", "province"):
         charts[key].setdefault(map_currency, '<p class="empty">No place of spending resolved.</p>')
     return {
