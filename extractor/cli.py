@@ -56,6 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("schema", help="print the JSON Schema of a record")
     _eval_parsers(sub)
+    _report_parser(sub)
     return p
 
 
@@ -167,7 +168,20 @@ def cmd_annotations(args: argparse.Namespace) -> int:
     return 1 if result.failed else 0
 
 
-COMMANDS = {"extract": cmd_extract, "schema": cmd_schema, "eval": cmd_eval, "annotations": cmd_annotations}
+def _report_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    from .report.command import add_parser
+
+    add_parser(sub)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from .report.command import run
+
+    return run(args)
+
+
+COMMANDS = {"extract": cmd_extract, "schema": cmd_schema, "eval": cmd_eval, "annotations": cmd_annotations,
+            "report": cmd_report}
 
 
 class Terminated(KeyboardInterrupt):
