@@ -489,3 +489,12 @@ def test_an_association_named_by_what_it_does_after_a_definite_article_is_an_org
     names = {o.name for o in rec.organizations}
     assert {"Association de bienfaisance islamique", "Association des parents d'élèves"} <= names
     assert extract("Une association de quartier a reçu 2 MDH.").organizations == []
+
+
+def test_a_body_that_approves_a_loan_or_a_grant_gives_it_but_one_that_approves_projects_does_not() -> None:
+    rec = extract("La Banque mondiale a approuvé un nouveau prêt de 200 millions de dollars pour le Maroc.")
+    assert _alloc(rec, 200_000_000).funder == "Banque mondiale"
+    rec = extract("Le gouvernement italien a approuvé un don de 7 millions d'euros au profit du Maroc.")
+    assert fold(_alloc(rec, 7_000_000).funder) == "gouvernement italien"
+    rec = extract("Le comité provincial a approuvé 12 projets pour 5 MDH.")
+    assert _alloc(rec, 5_000_000).funder is None
