@@ -498,3 +498,11 @@ def test_a_body_that_approves_a_loan_or_a_grant_gives_it_but_one_that_approves_p
     assert fold(_alloc(rec, 7_000_000).funder) == "gouvernement italien"
     rec = extract("Le comité provincial a approuvé 12 projets pour 5 MDH.")
     assert _alloc(rec, 5_000_000).funder is None
+
+
+def test_the_main_funder_is_the_body_most_often_shown_paying_not_the_most_named() -> None:
+    rec = extract("Ce centre a été réalisé dans le cadre de l'Initiative nationale pour le développement humain (INDH). "
+                  "Ce projet a nécessité un investissement de 3,5 millions de dirhams.\n\n"
+                  "Le délégué de l'Entraide nationale a salué le projet. Les personnes âgées retiennent l'attention "
+                  "de l'Entraide nationale. L'Entraide nationale apporte toute forme d'assistance aux familles.")
+    assert _alloc(rec, 3_500_000).funder == "INDH"

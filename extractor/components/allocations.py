@@ -101,6 +101,7 @@ class Ent:
     text: str = ""
     acts_for: str | None = None  # the body this organisation is an organ of (an INDH committee: the INDH)
     rule: str = ""  # the organisations component's rule (`org.etat`, `known.bm`)
+    own_roles: frozenset[str] = frozenset()  # the roles cued at this very mention (`roles` pools them)
 
     @property
     def label(self) -> str:
@@ -151,7 +152,8 @@ def _orgs(doc: Doc) -> list[Ent]:
         pooled[o.key] = pooled.get(o.key, frozenset()) | o.roles
         if o.acronym:
             acronyms.setdefault(o.key, o.acronym)
-    out = [replace(o, roles=pooled[o.key], acronym=o.acronym or acronyms.get(o.key)) for o in out]
+    out = [replace(o, roles=pooled[o.key], own_roles=o.roles, acronym=o.acronym or acronyms.get(o.key))
+           for o in out]
     return sorted(out, key=lambda x: (x.start, -x.end))
 
 
@@ -598,7 +600,10 @@ class _Context:
             keys = {o.key for o in self.orgs if o.roles & ACTING_ROLES and o.kind not in NO_MAIN_FUNDER_KINDS
                     and o.key not in receivers}
         if keys:
-            return _most_mentioned(self._abroad_first([o for o in self.orgs if o.key in keys]), lambda o: 1.0)
+            # the organisation the document most often has paying (spec §2.1): every mention counts,
+            # a paying one twice
+            return _most_mentioned(self._abroad_first([o for o in self.orgs if o.key in keys]),
+                                   lambda o: 1.0 + ("funder" in o.own_roles or self.cue_of(o) == "payer"))
         # the lead's actor: the first organisation named that is no mere recipient or partner
         actors = self._abroad_first([o for o in self.orgs if o.kind not in NO_MAIN_FUNDER_KINDS
                                      and self.cue_of(o) not in ("partner", "recipient")])
