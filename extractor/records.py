@@ -126,10 +126,27 @@ class Place(_Model):
     rule: str | None = None
 
 
+def _category_enum(schema: dict[str, Any]) -> None:
+    from .categories import beneficiary_categories
+
+    schema["enum"] = list(beneficiary_categories())
+
+
 class Beneficiary(_Model):
-    category: str
+    category: str = Field(json_schema_extra=_category_enum,
+                          description="a CATEGORY code of patterns/beneficiaries.jsonl")
     mentions: list[Mention] = Field(default_factory=list)
     rule: str | None = None
+
+
+    @field_validator("category")
+    @classmethod
+    def _known_category(cls, v: str) -> str:
+        from .categories import beneficiary_categories
+
+        if v not in beneficiary_categories():
+            raise ValueError(f"{v!r} is not a beneficiary category of the data file")
+        return v
 
 
 class Organization(_Model):

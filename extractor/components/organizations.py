@@ -40,6 +40,7 @@ from ..normalizers.organizations import (
     lexicon,
 )
 from ..text import doc_text, fold, strip_accents
+from .keys import span_group
 from .org_aliases import resolve_aliases
 
 SPAN_KEY = "organizations"
@@ -130,6 +131,7 @@ class _Org:
 @Language.factory(
     "communique_organizations",
     assigns=["doc.spans", "span._.org"],
+    requires=["doc.spans", "span._.amount"],
     default_config={"span_key": SPAN_KEY, "known": KNOWN_FILE, "triggers": TRIGGERS_FILE,
                     "grammar": GRAMMAR_FILE, "roles": ROLES_FILE, "amounts_key": "amounts"},
 )
@@ -760,7 +762,7 @@ class OrganizationsComponent:
 
     def _amount_offsets(self, doc: Doc) -> list[tuple[int, int]]:
         out = []
-        for s in doc.spans.get(self.amounts_key, []):
+        for s in span_group(doc, self.amounts_key, self.name, "amounts_key"):
             a = getattr(s._, "amount", None)
             out.append((a.start, a.end) if a is not None else (s.start_char, s.end_char))
         return sorted(out)
