@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -64,14 +65,18 @@ def extract_many(texts_or_paths: Iterable[Any], batch_size: int = 16, n_process:
     """
     if on_error not in ("raise", "skip"):
         raise ValueError("on_error must be 'raise' or 'skip'")
-    opts = Options(model=model, fast=fast, batch_size=batch_size)
+    opts = Options(model=model, fast=fast, batch_size=batch_size, store_text=True)
     for r in iter_results(_as_items(texts_or_paths), opts, workers=n_process):
         if r.failure is not None:
             if on_error == "raise":
                 raise InputError(r.failure.source, r.failure.message, kind=r.failure.error)
             continue
         if r.record_json is not None:
-            yield Communique.model_validate_json(r.record_json)
+            data = json.loads(r.record_json)
+            text = data["metadata"].pop("text", None)  # kept for the notebook view, not in the record
+            rec = Communique.model_validate(data)
+            rec._text = text
+            yield rec
 
 
 TABLES = ("documents", "amounts", "places", "beneficiaries", "organizations", "dates", "quantities",

@@ -44,4 +44,5 @@ def build_record(doc: Doc, nlp: Language, *, id: str, source: str, encoding: str
     )
     if check:
         record.check_offsets(doc_text(doc))
+    record._text = doc_text(doc)
     return record

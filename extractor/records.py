@@ -10,7 +10,7 @@ from enum import StrEnum
 from typing import Any
 
 import pycountry
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 SCHEMA_VERSION = "1.0"
 
@@ -206,6 +206,15 @@ class Communique(_Model):
     quantities: list[Quantity] = Field(default_factory=list)
     allocations: list[Allocation] = Field(default_factory=list)
     extractor: ExtractorInfo
+    _text: str | None = PrivateAttr(default=None)
+    """The analysed text, kept (not serialised) by `extract`/`extract_many` for the notebook view."""
+
+    def _repr_html_(self) -> str:
+        """Notebook view: the text with amounts, dates, places, organisations, beneficiaries highlighted."""
+        from .display import record_html
+
+        text = self._text if self._text is not None else self.metadata.get("text")
+        return record_html(self, text if isinstance(text, str) else None)
 
     def check_offsets(self, text: str) -> None:
         """Raise RecordError unless every mention's text equals `text[start:end]`."""
