@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import shutil
 import warnings
 from pathlib import Path
 from typing import Any
@@ -11,6 +13,7 @@ import spacy
 from spacy.language import Language
 
 from extractor.build import build_record
+from extractor.patterns import patterns_dir, patterns_sha256
 from extractor.pipeline import COMPONENTS, load_pipeline
 from extractor.runner import analyse
 
@@ -81,11 +84,39 @@ def test_a_reader_left_on_the_old_key_warns_naming_its_setting() -> None:
     assert doc._.allocations == [] and len(doc.spans["sommes"]) == 1
 
 
+@pytest.fixture(scope="module")
+def saved(nlp: Language, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("saved") / "pipeline"
+    nlp.to_disk(path)
+    return path
+
+
 def test_saved_pipeline_loads_with_spacy_and_gives_the_same_records(
-        nlp: Language, shared_dev: Path, tmp_path: Path) -> None:
+        nlp: Language, shared_dev: Path, saved: Path) -> None:
     texts = {p.stem: p.read_text(encoding="utf-8") for p in sorted(shared_dev.glob("*.txt"))}
     texts["tiznit"] = TEXT
-    nlp.to_disk(tmp_path / "pipeline")
-    loaded = spacy.load(tmp_path / "pipeline")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        loaded = spacy.load(saved)
     assert loaded.pipe_names == nlp.pipe_names
     assert _records(loaded, texts) == _records(nlp, texts)
+
+
+def test_a_saved_component_records_the_digest_of_its_rules(saved: Path) -> None:
+    for name in COMPONENTS:
+        kept = json.loads((saved / name / "rules.json").read_text(encoding="utf-8"))
+        assert kept["patterns_sha256"] == patterns_sha256(), name
+
+
+def test_loading_a_saved_pipeline_over_other_rules_warns(saved: Path, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    other = tmp_path / "patterns"
+    shutil.copytree(patterns_dir(), other)
+    with (other / "amounts.jsonl").open("a", encoding="utf-8") as fh:
+        fh.write("// a comment changes the rules' digest\n")
+    monkeypatch.setenv("COMMUNIQUE_PATTERNS", str(other))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        spacy.load(saved)
+    said = [str(w.message) for w in caught if "the pipeline was saved with other rules" in str(w.message)]
+    assert len(said) == 1 and str(other) in said[0]

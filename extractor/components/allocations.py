@@ -36,6 +36,7 @@ from ..text import doc_text, fold
 from .amounts import amount_dict
 from .enumerations import own_recipients, respective
 from .keys import span_group
+from .serialize import InstalledRules
 
 SPAN_KEY = "allocations"
 AMOUNTS_KEY = "amounts"
@@ -203,7 +204,7 @@ def _same_org(a: Ent, b: Ent) -> bool:
     return bool(acr_a and acr_a in (acr_b, b.key)) or bool(acr_b and acr_b == a.key)
 
 
-class AllocationsComponent:
+class AllocationsComponent(InstalledRules):
     """Links each given sum to its funder, programme, purpose, beneficiaries, places and partners."""
 
     def __init__(self, nlp: Language, name: str, *, patterns: str = ALLOCATIONS_FILE, span_key: str = SPAN_KEY,

@@ -30,6 +30,7 @@ from ..errors import PatternError
 from ..patterns import Rule, load_jsonl, resolve
 from ..text import doc_text
 from .keys import span_group
+from .serialize import InstalledRules
 
 SPAN_KEY = "beneficiaries"
 PATTERNS_FILE = "beneficiaries.jsonl"
@@ -225,7 +226,7 @@ def make_beneficiaries(nlp: Language, name: str, *, patterns: str = PATTERNS_FIL
                                   skip_org_names=skip_org_names, orgs_key=orgs_key)
 
 
-class BeneficiariesComponent:
+class BeneficiariesComponent(InstalledRules):
     """Finds group mentions; `span._.beneficiary` holds their categories and rule.
 
     Filters, in order: overlaps (longest wins, NOT_GROUP phrases win and give nothing), names of

@@ -10,6 +10,7 @@ from spacy.tokens import Doc, Span
 from ..normalizers.dates import DateGrammar, find_dates, grammar
 from ..text import doc_text
 from .keys import span_group
+from .serialize import InstalledRules
 
 SPAN_KEY = "dates"
 
@@ -25,7 +26,7 @@ def make_dates(nlp: Language, name: str, *, patterns: str = "dates.jsonl", span_
     return DatesComponent(nlp, name, patterns=patterns, span_key=span_key, amounts_key=amounts_key)
 
 
-class DatesComponent:
+class DatesComponent(InstalledRules):
     """Finds dates by pattern, values through dateparser; the most specific reading wins.
 
     Overlap policy: a date never overlaps an amount or another date; `12 mai 2021` is one day,

@@ -42,6 +42,7 @@ from ..normalizers.organizations import (
 from ..text import doc_text, fold, strip_accents
 from .keys import span_group
 from .org_aliases import resolve_aliases
+from .serialize import InstalledRules
 
 SPAN_KEY = "organizations"
 _DE = {"de", "du", "des", "d'", "d’"}
@@ -147,7 +148,7 @@ def _is_acronym_like(s: str) -> bool:
     return len(s.split()) == 1 and any(c.isupper() for c in s[1:])
 
 
-class OrganizationsComponent:
+class OrganizationsComponent(InstalledRules):
     """Finds organisations; one span per mention in `doc.spans[span_key]`, `span._.org` on each."""
 
     def __init__(self, nlp: Language, name: str, *, span_key: str, known: str, triggers: str,

@@ -24,6 +24,7 @@ from ..normalizers.dates import grammar as date_grammar
 from ..normalizers.places import TRIGGERS_FILE, PlaceGrammar, grammar
 from ..text import doc_text, fold
 from .keys import span_group
+from .serialize import InstalledRules
 
 SPAN_KEY = "places"
 ORG_SPAN_KEY = "organizations"
@@ -74,7 +75,7 @@ def make_places(nlp: Language, name: str, *, patterns: str = TRIGGERS_FILE, gaze
                            use_model_loc=use_model_loc, read_keys=(orgs_key, amounts_key, dates_key))
 
 
-class PlacesComponent:
+class PlacesComponent(InstalledRules):
     """Finds place mentions; `doc.spans[span_key]` holds disjoint spans with `span._.place` set."""
 
     def __init__(self, nlp: Language, name: str, *, patterns: str, gazetteer: str, span_key: str,

@@ -22,6 +22,7 @@ from ..normalizers.quantities import QUANTITIES_FILE, NumberMatch, QuantityGramm
 from ..text import doc_text
 from .beneficiaries import after_name_word, sentence_bounds, sentence_of
 from .keys import span_group
+from .serialize import InstalledRules
 
 SPAN_KEY = "quantities"
 
@@ -57,7 +58,7 @@ def make_quantities(nlp: Language, name: str, *, patterns: str = QUANTITIES_FILE
                                dates_key=dates_key)
 
 
-class QuantitiesComponent:
+class QuantitiesComponent(InstalledRules):
     """Finds counts; `span._.quantity` holds a QuantityMatch with exact character offsets."""
 
     def __init__(self, nlp: Language, name: str, *, patterns: str, span_key: str, amounts_key: str = "amounts",
