@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import errno
+import json
 import os
 from collections.abc import Iterable, Iterator
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .build import build_record
 from .errors import ExtractorError, InputError
-from .io import Document, list_inputs
+from .io import Document, list_inputs, suffixes
 from .pipeline import DEFAULT_MODEL, load_pipeline
 from .records import Communique
 from .runner import Options, analyse, iter_results
@@ -31,6 +34,17 @@ def extract(text: str, id: str | None = None, *, model: str = DEFAULT_MODEL, fas
     return build_record(doc, nlp, id=rid, source=source or rid)
 
 
+def looks_like_path(s: str) -> bool:
+    """A string taken for a path, not a text: no whitespace, and a suffix we read or a trailing slash.
+
+    `extract_many(["autre.txt"])` with no such file raises FileNotFoundError instead of extracting
+    the 9-character text `autre.txt`; `"corpus/"` is a folder, `"Bonjour"` is a text.
+    """
+    if not s or len(s) > 4096 or any(c.isspace() for c in s):
+        return False
+    return s.endswith(("/", os.sep)) or Path(s).suffix.lower() in suffixes()
+
+
 def _as_items(texts_or_paths: Iterable[Any]) -> Iterator[Document | Path]:
     n = 0
     for x in texts_or_paths:
@@ -47,6 +61,9 @@ def _as_items(texts_or_paths: Iterable[Any]) -> Iterator[Document | Path]:
             if "\n" not in x and len(x) < 4096 and os.path.exists(x):
                 p = Path(x)
                 yield from (list_inputs([p])[0] if p.is_dir() else [p])
+            elif looks_like_path(x):
+                raise FileNotFoundError(errno.ENOENT, "no such file or folder (a string that looks like a path "
+                                        "is read as one, not as a text)", x)
             else:
                 yield Document(f"doc-{n}", f"<text {n}>", x)
         else:
@@ -59,19 +76,39 @@ def extract_many(texts_or_paths: Iterable[Any], batch_size: int = 16, n_process:
                  ) -> Iterator[Communique]:
     """Stream records for texts, paths (folders read recursively) or `(id, text)` pairs.
 
-    Documents go through `nlp.pipe` in batches, in `n_process` worker processes when above 1.
+    Documents go through `nlp.pipe` in batches, in `n_process` worker processes when above 1: a
+    script doing so needs an `if __name__ == "__main__":` guard (workers import it). A string that
+    looks like a path (see `looks_like_path`) and does not exist raises FileNotFoundError.
     `on_error="raise"` raises InputError on the first unreadable input; `"skip"` passes over it.
     """
     if on_error not in ("raise", "skip"):
         raise ValueError("on_error must be 'raise' or 'skip'")
-    opts = Options(model=model, fast=fast, batch_size=batch_size)
+    try:
+        yield from _records(texts_or_paths, batch_size, n_process, model, fast, on_error)
+    except BrokenProcessPool:
+        raise ExtractorError(WORKERS_DIED) from None
+
+
+WORKERS_DIED = (
+    "the worker processes of extract_many(n_process > 1) died. In a script, call it under "
+    "`if __name__ == \"__main__\":` (each worker imports the script, and an unguarded call starts workers "
+    "again); otherwise a worker was killed (memory?): try a smaller n_process or batch_size")
+
+
+def _records(texts_or_paths: Iterable[Any], batch_size: int, n_process: int, model: str, fast: bool,
+             on_error: str) -> Iterator[Communique]:
+    opts = Options(model=model, fast=fast, batch_size=batch_size, store_text=True)
     for r in iter_results(_as_items(texts_or_paths), opts, workers=n_process):
         if r.failure is not None:
             if on_error == "raise":
                 raise InputError(r.failure.source, r.failure.message, kind=r.failure.error)
             continue
         if r.record_json is not None:
-            yield Communique.model_validate_json(r.record_json)
+            data = json.loads(r.record_json)
+            text = data["metadata"].pop("text", None)  # kept for the notebook view, not in the record
+            rec = Communique.model_validate(data)
+            rec._text = text
+            yield rec
 
 
 TABLES = ("documents", "amounts", "places", "beneficiaries", "organizations", "dates", "quantities",
@@ -138,8 +175,16 @@ COLUMNS: dict[str, list[str]] = {
 }
 
 
+INTEGER_COLUMNS = frozenset({"index", "start", "end", "n_amounts", "n_allocations", "n_mentions", "first_start",
+                             "amount_index", "part_of", "evidence_start", "evidence_end"})
+"""Columns of whole numbers: pandas' nullable `Int64`, so a missing `part_of` is <NA>, not a float NaN."""
+
+
 def to_frames(records: Iterable[Communique | dict[str, Any]]) -> dict[str, pd.DataFrame]:
-    """One tidy pandas table per kind, each keyed by `doc_id` (list fields stay Python lists)."""
+    """One tidy pandas table per kind, each keyed by `doc_id` (list fields stay Python lists).
+
+    Integer columns (offsets, indexes, counts, `part_of`) are nullable `Int64`, never float.
+    """
     import pandas as pd
 
     rows = _rows(records)
@@ -147,5 +192,6 @@ def to_frames(records: Iterable[Communique | dict[str, Any]]) -> dict[str, pd.Da
     for t in TABLES:
         df = pd.DataFrame(rows[t])
         cols = COLUMNS[t] + [c for c in df.columns if c not in COLUMNS[t]]
-        frames[t] = df.reindex(columns=cols)
+        df = df.reindex(columns=cols)
+        frames[t] = df.astype({c: "Int64" for c in cols if c in INTEGER_COLUMNS})
     return frames

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 import hashlib
 from functools import lru_cache
 from typing import Any
@@ -25,6 +26,31 @@ def text_sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def metadata_fallbacks(fields: dict[str, Any], metadata: dict[str, Any]) -> dict[str, Any]:
+    """The title and date an input gives beside its text (a JSONL line's `title`/`date`, an HTML
+    `<title>`), for the record fields the text itself leaves empty."""
+    out: dict[str, Any] = {}
+    title = metadata.get("title")
+    if not fields.get("title") and isinstance(title, str) and title.strip():
+        out["title"] = " ".join(title.split())
+    if fields.get("date") is None and isinstance(metadata.get("date"), str):
+        out["date"] = _given_date(metadata["date"])
+    return out
+
+
+def _given_date(value: str) -> _dt.date | None:
+    """An ISO date or datetime (`2024-05-02`, `2024-05-02T10:00:00Z`), else a day-first date dateparser reads."""
+    try:
+        return _dt.date.fromisoformat(value.strip()[:10])
+    except ValueError:
+        pass
+    import dateparser
+
+    got = dateparser.parse(value, languages=["fr", "en"],
+                           settings={"DATE_ORDER": "DMY", "REQUIRE_PARTS": ["day", "month", "year"]})
+    return got.date() if got else None
+
+
 def build_record(doc: Doc, nlp: Language, *, id: str, source: str, encoding: str | None = None,
                  metadata: dict[str, Any] | None = None, check: bool = True) -> Communique:
     """Merge every component's `export(doc)` into one record and validate it."""
@@ -33,6 +59,7 @@ def build_record(doc: Doc, nlp: Language, *, id: str, source: str, encoding: str
         export = getattr(proc, "export", None)
         if export is not None:
             fields.update(export(doc))
+    fields.update(metadata_fallbacks(fields, metadata or {}))
     record = Communique(
         id=id,
         source=source,
@@ -44,4 +71,5 @@ def build_record(doc: Doc, nlp: Language, *, id: str, source: str, encoding: str
     )
     if check:
         record.check_offsets(doc_text(doc))
+    record._text = doc_text(doc)
     return record

@@ -30,6 +30,11 @@ def _formats(value: str) -> list[str]:
     return out
 
 
+FAST_HELP = ("rule-only pipeline, no statistical model parts: about 2.3x the throughput, core F1 0.01 lower "
+             "on the dev set (bench/README.md)")
+"""The `--fast` figures, as measured by bench/run.py and stated in the README (a test keeps them equal)."""
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="communique", description="French communiqués into structured JSON records.")
     p.add_argument("--version", action="version", version=f"communique-extractor {__version__}")
@@ -39,14 +44,15 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("paths", nargs="*", metavar="PATH",
                     help=f"files or folders (read recursively); default: {DEFAULT_INPUT}/")
     ex.add_argument("-o", "--output", default=None, help=f"output folder (default: {DEFAULT_OUTPUT}/)")
-    ex.add_argument("--model", default=DEFAULT_MODEL, help="spaCy French pipeline package")
-    ex.add_argument("--fast", action="store_true",
-                    help="rule-only pipeline, no statistical model parts (about 2.5x faster, core F1 within 0.02)")
+    ex.add_argument("--model", default=DEFAULT_MODEL, help="spaCy French pipeline package (default: %(default)s)")
+    ex.add_argument("--fast", action="store_true", help=FAST_HELP)
     ex.add_argument("--workers", type=int, default=None, help="worker processes (default: one per core)")
-    ex.add_argument("--batch-size", type=int, default=16, help="documents per nlp.pipe batch")
-    ex.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, help="larger files become errors")
+    ex.add_argument("--batch-size", type=int, default=16, help="documents per nlp.pipe batch (default: %(default)s)")
+    ex.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES,
+                    help="files (and JSONL lines) larger than this become errors (default: %(default)s, 20 MB)")
     ex.add_argument("--format", type=_formats, default=["jsonl"],
-                    help="comma-separated outputs among jsonl,csv,parquet (tables beside records.jsonl)")
+                    help="comma-separated outputs among jsonl,csv,parquet (tables beside records.jsonl; "
+                         "default: jsonl)")
     ex.add_argument("--force", action="store_true", help="redo documents even when unchanged")
     ex.add_argument("--store-text", action="store_true",
                     help="keep the analysed text in each record's metadata.text (to check offsets)")
@@ -102,9 +108,9 @@ def _eval_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type
     ev.add_argument("--per-doc", action="store_true", help="what each document missed and added, value by value")
     ev.add_argument("--update-thresholds", metavar="FILE",
                     help="raise (never lower) this gold set's F1 floors in FILE (e.g. tests/thresholds.json)")
-    ev.add_argument("--model", default=DEFAULT_MODEL, help="spaCy French pipeline package")
+    ev.add_argument("--model", default=DEFAULT_MODEL, help="spaCy French pipeline package (default: %(default)s)")
     ev.add_argument("--fast", action="store_true", help="rule-only pipeline (see extract --fast)")
-    ev.add_argument("--workers", type=int, default=1, help="worker processes for the extraction")
+    ev.add_argument("--workers", type=int, default=1, help="worker processes for the extraction (default: %(default)s)")
 
     an = sub.add_parser("annotations", help="doccano / Label Studio span annotations <-> gold files and records")
     an_sub = an.add_subparsers(dest="annotations_command", required=True)

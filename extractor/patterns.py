@@ -21,13 +21,23 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from .errors import PatternError
 
 ENV_VAR = "COMMUNIQUE_PATTERNS"
+_PACKAGED_PATTERNS = Path(__file__).resolve().parent / "patterns_data"
+"""Where a wheel or `pip install .` puts the repository's `patterns/` (setup.py maps it there)."""
 _REPO_PATTERNS = Path(__file__).resolve().parent.parent / "patterns"
+"""The repository's own folder, used by an editable install (which has no `patterns_data/`)."""
 
 
 def patterns_dir() -> Path:
-    """The folder holding the rule files: $COMMUNIQUE_PATTERNS, else the repository's `patterns/`."""
+    """The folder holding the rule files.
+
+    $COMMUNIQUE_PATTERNS when set; else the rules installed with the package (a wheel); else the
+    repository's `patterns/` (an editable install or a checkout on `sys.path`).
+    """
     env = os.environ.get(ENV_VAR)
-    path = Path(env) if env else _REPO_PATTERNS
+    if env:
+        path = Path(env)
+    else:
+        path = _PACKAGED_PATTERNS if _PACKAGED_PATTERNS.is_dir() else _REPO_PATTERNS
     if not path.is_dir():
         raise PatternError(path, f"patterns folder not found (set {ENV_VAR} to point at it)")
     return path

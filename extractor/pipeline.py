@@ -36,8 +36,8 @@ FAST_DISABLED = ("tok2vec", "morphologizer", "parser", "senter", "attribute_rule
 """Model components `fast=True` leaves out: every statistical one. The fast pipeline is the model's
 tokenizer, a rule-based sentencizer and a lookup lemmatizer (tables from spacy-lookups-data, an
 installed package) in front of the project's components, which need no parse. Measured with
-bench/run.py: about 2.5x the full pipeline's throughput for a core F1 loss under 0.02 (the
-organisation name boundaries and roles are where POS tags help)."""
+bench/run.py: about 2.3x the full pipeline's throughput for a core F1 about 0.01 lower on the dev set
+(README, `--fast` help; the organisation name boundaries and roles are where POS tags help)."""
 
 
 def load_pipeline(model: str = DEFAULT_MODEL, fast: bool = False, ner: bool = False,

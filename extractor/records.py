@@ -10,7 +10,7 @@ from enum import StrEnum
 from typing import Any
 
 import pycountry
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 SCHEMA_VERSION = "1.0"
 
@@ -126,10 +126,27 @@ class Place(_Model):
     rule: str | None = None
 
 
+def _category_enum(schema: dict[str, Any]) -> None:
+    from .categories import beneficiary_categories
+
+    schema["enum"] = list(beneficiary_categories())
+
+
 class Beneficiary(_Model):
-    category: str
+    category: str = Field(json_schema_extra=_category_enum,
+                          description="a CATEGORY code of patterns/beneficiaries.jsonl")
     mentions: list[Mention] = Field(default_factory=list)
     rule: str | None = None
+
+
+    @field_validator("category")
+    @classmethod
+    def _known_category(cls, v: str) -> str:
+        from .categories import beneficiary_categories
+
+        if v not in beneficiary_categories():
+            raise ValueError(f"{v!r} is not a beneficiary category of the data file")
+        return v
 
 
 class Organization(_Model):
@@ -189,6 +206,15 @@ class Communique(_Model):
     quantities: list[Quantity] = Field(default_factory=list)
     allocations: list[Allocation] = Field(default_factory=list)
     extractor: ExtractorInfo
+    _text: str | None = PrivateAttr(default=None)
+    """The analysed text, kept (not serialised) by `extract`/`extract_many` for the notebook view."""
+
+    def _repr_html_(self) -> str:
+        """Notebook view: the text with amounts, dates, places, organisations, beneficiaries highlighted."""
+        from .display import record_html
+
+        text = self._text if self._text is not None else self.metadata.get("text")
+        return record_html(self, text if isinstance(text, str) else None)
 
     def check_offsets(self, text: str) -> None:
         """Raise RecordError unless every mention's text equals `text[start:end]`."""

@@ -35,6 +35,8 @@ from ..normalizers.allocations import (
 from ..text import doc_text, fold
 from .amounts import amount_dict
 from .enumerations import own_recipients, respective
+from .keys import span_group
+from .serialize import InstalledRules
 
 SPAN_KEY = "allocations"
 AMOUNTS_KEY = "amounts"
@@ -60,12 +62,19 @@ PROVINCE_LIKE = {"province": ("province", "prefecture"), "prefecture": ("prefect
 
 @Language.factory(
     "communique_allocations",
-    assigns=["doc.spans", "span._.allocation"],
-    default_config={"patterns": ALLOCATIONS_FILE, "span_key": SPAN_KEY},
+    assigns=["doc.spans", "span._.allocation", "doc._.allocations"],
+    requires=["doc.spans", "doc._.title", "doc._.dateline", "span._.amount", "span._.org", "span._.place",
+              "span._.beneficiary"],
+    default_config={"patterns": ALLOCATIONS_FILE, "span_key": SPAN_KEY, "amounts_key": AMOUNTS_KEY,
+                    "orgs_key": ORGS_KEY, "places_key": PLACES_KEY, "beneficiaries_key": BENEFICIARIES_KEY},
 )
-def make_allocations(nlp: Language, name: str, *, patterns: str = ALLOCATIONS_FILE, span_key: str = SPAN_KEY
-                     ) -> AllocationsComponent:
-    return AllocationsComponent(nlp, name, patterns=patterns, span_key=span_key)
+def make_allocations(nlp: Language, name: str, *, patterns: str = ALLOCATIONS_FILE, span_key: str = SPAN_KEY,
+                     amounts_key: str = AMOUNTS_KEY, orgs_key: str = ORGS_KEY, places_key: str = PLACES_KEY,
+                     beneficiaries_key: str = BENEFICIARIES_KEY) -> AllocationsComponent:
+    """`*_key`: the span groups of the components it links (read, not written)."""
+    return AllocationsComponent(nlp, name, patterns=patterns, span_key=span_key, read_keys={
+        "amounts_key": amounts_key, "orgs_key": orgs_key, "places_key": places_key,
+        "beneficiaries_key": beneficiaries_key})
 
 
 def _get(obj: Any, key: str, default: Any = None) -> Any:
@@ -135,9 +144,9 @@ def _span_bounds(span: Span, value: Any) -> tuple[int, int]:
     return span.start_char, span.end_char
 
 
-def _orgs(doc: Doc) -> list[Ent]:
+def _orgs(doc: Doc, spans: Iterable[Span]) -> list[Ent]:
     out: list[Ent] = []
-    for span in doc.spans.get(ORGS_KEY, []):
+    for span in spans:
         v = getattr(span._, "org", None) if span.has_extension("org") else None
         name = _get(v, "name") or span.text
         s, e = span.start_char, span.end_char
@@ -157,9 +166,9 @@ def _orgs(doc: Doc) -> list[Ent]:
     return sorted(out, key=lambda x: (x.start, -x.end))
 
 
-def _places(doc: Doc) -> list[Ent]:
+def _places(doc: Doc, spans: Iterable[Span]) -> list[Ent]:
     out: list[Ent] = []
-    for span in doc.spans.get(PLACES_KEY, []):
+    for span in spans:
         v = getattr(span._, "place", None) if span.has_extension("place") else None
         name = _get(v, "name") or span.text
         out.append(Ent(span.start_char, span.end_char, str(name), fold(name), type=_str_or_none(_get(v, "type")),
@@ -167,9 +176,9 @@ def _places(doc: Doc) -> list[Ent]:
     return sorted(out, key=lambda x: (x.start, -x.end))
 
 
-def _beneficiaries(doc: Doc) -> list[Ent]:
+def _beneficiaries(doc: Doc, spans: Iterable[Span]) -> list[Ent]:
     out: list[Ent] = []
-    for span in doc.spans.get(BENEFICIARIES_KEY, []):
+    for span in spans:
         v = getattr(span._, "beneficiary", None) if span.has_extension("beneficiary") else None
         cats = _str_list(_get(v, "categories")) or _str_list(_get(v, "category"))
         if not cats and isinstance(v, str):
@@ -200,13 +209,15 @@ def _same_org(a: Ent, b: Ent) -> bool:
     return bool(acr_a and acr_a in (acr_b, b.key)) or bool(acr_b and acr_b == a.key)
 
 
-class AllocationsComponent:
+class AllocationsComponent(InstalledRules):
     """Links each given sum to its funder, programme, purpose, beneficiaries, places and partners."""
 
-    def __init__(self, nlp: Language, name: str, *, patterns: str = ALLOCATIONS_FILE, span_key: str = SPAN_KEY
-                 ) -> None:
+    def __init__(self, nlp: Language, name: str, *, patterns: str = ALLOCATIONS_FILE, span_key: str = SPAN_KEY,
+                 read_keys: dict[str, str] | None = None) -> None:
         self.name = name
         self.span_key = span_key
+        self.read_keys = {"amounts_key": AMOUNTS_KEY, "orgs_key": ORGS_KEY, "places_key": PLACES_KEY,
+                          "beneficiaries_key": BENEFICIARIES_KEY, **(read_keys or {})}
         self.cues: AllocationCues = cues(patterns)
         Span.set_extension("allocation", default=None, force=True)
         Doc.set_extension("allocations", default=None, force=True)
@@ -237,12 +248,14 @@ class AllocationsComponent:
     def link(self, doc: Doc) -> list[dict[str, Any]]:
         """The allocation records of a processed Doc, in amount order."""
         text = doc_text(doc)
-        amounts = [(i, s, getattr(s._, "amount", None)) for i, s in enumerate(doc.spans.get(AMOUNTS_KEY, []))]
+        group = {k: span_group(doc, key, self.name, k) for k, key in self.read_keys.items()}
+        amounts = [(i, s, getattr(s._, "amount", None)) for i, s in enumerate(group["amounts_key"])]
         amounts = [(i, s, a) for i, s, a in amounts if a is not None]
         if not amounts:
             return []
-        orgs, places, bens = _orgs(doc), _places(doc), _beneficiaries(doc)
-        ctx = _Context(doc, self.cues, orgs, places, bens)
+        orgs, places = _orgs(doc, group["orgs_key"]), _places(doc, group["places_key"])
+        bens = _beneficiaries(doc, group["beneficiaries_key"])
+        ctx = _Context(doc, self.cues, orgs, places, bens, [s._.amount for _i, s, _a in amounts])
         drafts = self._drafts(ctx, amounts)
         self._parts(ctx, drafts)
         self._pairings(ctx, drafts)
@@ -470,7 +483,8 @@ class AllocationsComponent:
 class _Context:
     """Per-document lookups shared by the linking steps: statements, entities, main funder/place."""
 
-    def __init__(self, doc: Doc, c: AllocationCues, orgs: list[Ent], places: list[Ent], bens: list[Ent]) -> None:
+    def __init__(self, doc: Doc, c: AllocationCues, orgs: list[Ent], places: list[Ent], bens: list[Ent],
+                 amounts: list[Any]) -> None:
         self.doc = doc
         self.text = doc_text(doc)
         self.cues = c
@@ -485,8 +499,7 @@ class _Context:
         self.dateline = self._dateline(doc)
         self.places = [p for p in places if not _overlaps(p, orgs)]
         self.bens = [b for b in bens if not _overlaps(b, [o for o in orgs if o.kind != "programme"])]
-        self.amount_bounds = sorted((s._.amount.start, s._.amount.end) for s in doc.spans.get(AMOUNTS_KEY, [])
-                                    if getattr(s._, "amount", None) is not None)
+        self.amount_bounds = sorted((a.start, a.end) for a in amounts)
         self.sentences = sentences(self.text, c)
         self.items, self.intro_of = line_units(self.text, c)
         self.main_funder = self._main_funder()

@@ -9,6 +9,7 @@ from spacy.tokens import Doc, Span
 
 from ..normalizers.amounts import AmountGrammar, AmountMatch, grammar
 from ..text import doc_text
+from .serialize import InstalledRules
 
 SPAN_KEY = "amounts"
 
@@ -23,7 +24,7 @@ def make_amounts(nlp: Language, name: str, *, patterns: str = "amounts.jsonl", s
     return AmountsComponent(nlp, name, patterns=patterns, span_key=span_key)
 
 
-class AmountsComponent:
+class AmountsComponent(InstalledRules):
     """Finds amounts on the raw text; spans are token-aligned, `span._.amount` keeps exact offsets.
 
     Overlap policy: the grammar never returns overlapping amounts (a range swallows its bounds,

@@ -25,9 +25,12 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
 
+from ..categories import beneficiary_categories, rule_line
 from ..errors import PatternError
 from ..patterns import Rule, load_jsonl, resolve
 from ..text import doc_text
+from .keys import span_group
+from .serialize import InstalledRules
 
 SPAN_KEY = "beneficiaries"
 PATTERNS_FILE = "beneficiaries.jsonl"
@@ -100,7 +103,7 @@ class BeneficiaryLexicon:
     """The compiled matcher and filters for one beneficiaries file."""
 
     def __init__(self, vocab: Vocab, make_doc: Any, rules: tuple[BeneficiaryRule, ...], source: str) -> None:
-        self.categories: list[str] = [r.pattern for r in rules if r.label == "CATEGORY" and isinstance(r.pattern, str)]
+        self.categories: list[str] = list(beneficiary_categories(source))
         known = set(self.categories)
         self.rules: dict[str, BeneficiaryRule] = {}
         self.equiv: dict[str, list[str]] = {}
@@ -109,11 +112,12 @@ class BeneficiaryLexicon:
         share_after: list[str] = []
         for r in rules:
             if r.label not in _SPECIAL and r.label not in known:
-                raise PatternError(source, f"rule {r.id!r}: label {r.label!r} is neither a CATEGORY "
-                                           f"nor one of {sorted(_SPECIAL)}")
+                raise PatternError(source, f"rule {r.id!r}: unknown category {r.label!r} (neither a CATEGORY "
+                                           f"nor one of {sorted(_SPECIAL)})", rule_line(source, r.id))
             for c in r.also:
                 if c not in known:
-                    raise PatternError(source, f"rule {r.id!r}: unknown category {c!r} in 'also'")
+                    raise PatternError(source, f"rule {r.id!r}: unknown category {c!r} in 'also'",
+                                       rule_line(source, r.id))
             if r.label in _STRING_LABELS and not isinstance(r.pattern, str):
                 raise PatternError(source, f"rule {r.id!r}: a {r.label} rule needs a string pattern")
             if r.label == "EQUIV":
@@ -210,15 +214,19 @@ def _lexicon(vocab: Vocab, make_doc: Any, path: str) -> BeneficiaryLexicon:
 @Language.factory(
     "communique_beneficiaries",
     assigns=["doc.spans", "span._.beneficiary"],
-    default_config={"patterns": PATTERNS_FILE, "span_key": SPAN_KEY, "cue_window": 5, "skip_org_names": True},
+    requires=["doc.spans", "token.is_sent_start"],
+    default_config={"patterns": PATTERNS_FILE, "span_key": SPAN_KEY, "cue_window": 5, "skip_org_names": True,
+                    "orgs_key": ORG_SPAN_KEY},
 )
 def make_beneficiaries(nlp: Language, name: str, *, patterns: str = PATTERNS_FILE, span_key: str = SPAN_KEY,
-                       cue_window: int = 5, skip_org_names: bool = True) -> BeneficiariesComponent:
+                       cue_window: int = 5, skip_org_names: bool = True, orgs_key: str = ORG_SPAN_KEY
+                       ) -> BeneficiariesComponent:
+    """`orgs_key`: the organisations' span group, whose names hold no group (read when `skip_org_names`)."""
     return BeneficiariesComponent(nlp, name, patterns=patterns, span_key=span_key, cue_window=cue_window,
-                                  skip_org_names=skip_org_names)
+                                  skip_org_names=skip_org_names, orgs_key=orgs_key)
 
 
-class BeneficiariesComponent:
+class BeneficiariesComponent(InstalledRules):
     """Finds group mentions; `span._.beneficiary` holds their categories and rule.
 
     Filters, in order: overlaps (longest wins, NOT_GROUP phrases win and give nothing), names of
@@ -227,9 +235,10 @@ class BeneficiariesComponent:
     """
 
     def __init__(self, nlp: Language, name: str, *, patterns: str, span_key: str, cue_window: int,
-                 skip_org_names: bool) -> None:
+                 skip_org_names: bool, orgs_key: str = ORG_SPAN_KEY) -> None:
         self.name = name
         self.span_key = span_key
+        self.orgs_key = orgs_key
         self.cue_window = cue_window
         self.skip_org_names = skip_org_names
         self.lexicon = _lexicon(nlp.vocab, nlp.make_doc, patterns)
@@ -292,7 +301,7 @@ class BeneficiariesComponent:
     def _org_tokens(self, doc: Doc) -> set[int]:
         """Tokens inside an organisation's name that is not a programme (`Union nationale des femmes`)."""
         out: set[int] = set()
-        spans = [e for e in doc.ents if e.label_ == "ORG"] + list(doc.spans.get(ORG_SPAN_KEY, []))
+        spans = [e for e in doc.ents if e.label_ == "ORG"] + list(span_group(doc, self.orgs_key, self.name, "orgs_key"))
         for s in spans:
             if self.lexicon.programme_head.search(s.text) or _org_kind(s) == "programme":
                 continue

@@ -9,6 +9,8 @@ from spacy.tokens import Doc, Span
 
 from ..normalizers.dates import DateGrammar, find_dates, grammar
 from ..text import doc_text
+from .keys import span_group
+from .serialize import InstalledRules
 
 SPAN_KEY = "dates"
 
@@ -16,7 +18,7 @@ SPAN_KEY = "dates"
 @Language.factory(
     "communique_dates",
     assigns=["doc.spans", "span._.date", "doc._.doc_date"],
-    requires=["doc._.dateline"],
+    requires=["doc._.dateline", "doc._.issue_line", "doc.spans", "span._.amount"],
     default_config={"patterns": "dates.jsonl", "span_key": SPAN_KEY, "amounts_key": "amounts"},
 )
 def make_dates(nlp: Language, name: str, *, patterns: str = "dates.jsonl", span_key: str = SPAN_KEY,
@@ -24,7 +26,7 @@ def make_dates(nlp: Language, name: str, *, patterns: str = "dates.jsonl", span_
     return DatesComponent(nlp, name, patterns=patterns, span_key=span_key, amounts_key=amounts_key)
 
 
-class DatesComponent:
+class DatesComponent(InstalledRules):
     """Finds dates by pattern, values through dateparser; the most specific reading wins.
 
     Overlap policy: a date never overlaps an amount or another date; `12 mai 2021` is one day,
@@ -47,8 +49,8 @@ class DatesComponent:
         issue = doc._.issue_line
         doc._.doc_date = (dl or issue).date if (dl or issue) else None
         default_year = doc._.doc_date.year if doc._.doc_date else None
-        blocked = [(s._.amount.start, s._.amount.end) for s in doc.spans.get(self.amounts_key, [])
-                   if s._.amount is not None]
+        amounts = span_group(doc, self.amounts_key, self.name, "amounts_key")
+        blocked = [(s._.amount.start, s._.amount.end) for s in amounts if s._.amount is not None]
         spans: list[Span] = []
         for m in find_dates(doc_text(doc), default_year, blocked, self.grammar):
             if self._counted(doc, m.start, m.end, m.granularity):

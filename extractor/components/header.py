@@ -10,6 +10,7 @@ from spacy.tokens import Doc
 
 from ..normalizers.dates import DateGrammar, DatelineMatch, find_dateline, find_issue_line, grammar
 from ..text import doc_text
+from .serialize import InstalledRules
 
 MAX_TITLE_CHARS = 220
 _MD_HEADING = re.compile(r"#{1,6}[ \t]+")
@@ -25,7 +26,7 @@ def make_header(nlp: Language, name: str, *, patterns: str = "dates.jsonl", head
     return HeaderComponent(nlp, name, patterns=patterns, head_chars=head_chars)
 
 
-class HeaderComponent:
+class HeaderComponent(InstalledRules):
     """Finds the headline, the agency dateline and the issue line near the top of the text."""
 
     def __init__(self, nlp: Language, name: str, *, patterns: str, head_chars: int) -> None:

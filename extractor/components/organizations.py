@@ -40,7 +40,9 @@ from ..normalizers.organizations import (
     lexicon,
 )
 from ..text import doc_text, fold, strip_accents
+from .keys import span_group
 from .org_aliases import resolve_aliases
+from .serialize import InstalledRules
 
 SPAN_KEY = "organizations"
 _DE = {"de", "du", "des", "d'", "d’"}
@@ -132,6 +134,7 @@ class _Org:
 @Language.factory(
     "communique_organizations",
     assigns=["doc.spans", "span._.org"],
+    requires=["doc.spans", "span._.amount"],
     default_config={"span_key": SPAN_KEY, "known": KNOWN_FILE, "triggers": TRIGGERS_FILE,
                     "grammar": GRAMMAR_FILE, "roles": ROLES_FILE, "amounts_key": "amounts"},
 )
@@ -147,7 +150,7 @@ def _is_acronym_like(s: str) -> bool:
     return len(s.split()) == 1 and any(c.isupper() for c in s[1:])
 
 
-class OrganizationsComponent:
+class OrganizationsComponent(InstalledRules):
     """Finds organisations; one span per mention in `doc.spans[span_key]`, `span._.org` on each."""
 
     def __init__(self, nlp: Language, name: str, *, span_key: str, known: str, triggers: str,
@@ -780,7 +783,7 @@ class OrganizationsComponent:
 
     def _amount_offsets(self, doc: Doc) -> list[tuple[int, int]]:
         out = []
-        for s in doc.spans.get(self.amounts_key, []):
+        for s in span_group(doc, self.amounts_key, self.name, "amounts_key"):
             a = getattr(s._, "amount", None)
             out.append((a.start, a.end) if a is not None else (s.start_char, s.end_char))
         return sorted(out)

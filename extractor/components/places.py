@@ -23,6 +23,8 @@ from ..intervals import IntervalSet, RangeIndex
 from ..normalizers.dates import grammar as date_grammar
 from ..normalizers.places import TRIGGERS_FILE, PlaceGrammar, grammar
 from ..text import doc_text, fold
+from .keys import span_group
+from .serialize import InstalledRules
 
 SPAN_KEY = "places"
 ORG_SPAN_KEY = "organizations"
@@ -62,22 +64,27 @@ class PlaceMention:
 @Language.factory(
     "communique_places",
     assigns=["doc.spans", "span._.place"],
+    requires=["doc._.dateline", "doc._.issue_line", "doc.spans"],
     default_config={"patterns": TRIGGERS_FILE, "gazetteer": GAZETTEER_FILE, "span_key": SPAN_KEY,
-                    "use_model_loc": True},
+                    "use_model_loc": True, "orgs_key": "organizations", "amounts_key": "amounts",
+                    "dates_key": "dates"},
 )
 def make_places(nlp: Language, name: str, *, patterns: str = TRIGGERS_FILE, gazetteer: str = GAZETTEER_FILE,
-                span_key: str = SPAN_KEY, use_model_loc: bool = True) -> PlacesComponent:
+                span_key: str = SPAN_KEY, use_model_loc: bool = True, orgs_key: str = "organizations",
+                amounts_key: str = "amounts", dates_key: str = "dates") -> PlacesComponent:
+    """`orgs_key`, `amounts_key`, `dates_key`: the span groups whose text is no place (read, not written)."""
     return PlacesComponent(nlp, name, patterns=patterns, gazetteer=gazetteer, span_key=span_key,
-                           use_model_loc=use_model_loc)
+                           use_model_loc=use_model_loc, read_keys=(orgs_key, amounts_key, dates_key))
 
 
-class PlacesComponent:
+class PlacesComponent(InstalledRules):
     """Finds place mentions; `doc.spans[span_key]` holds disjoint spans with `span._.place` set."""
 
     def __init__(self, nlp: Language, name: str, *, patterns: str, gazetteer: str, span_key: str,
-                 use_model_loc: bool) -> None:
+                 use_model_loc: bool, read_keys: tuple[str, str, str] = (ORG_SPAN_KEY, "amounts", "dates")) -> None:
         self.name = name
         self.span_key = span_key
+        self.orgs_key, self.amounts_key, self.dates_key = read_keys
         self.use_model_loc = use_model_loc
         self.grammar: PlaceGrammar = grammar(patterns)
         self.gaz: dict[str, tuple[GazEntry, ...]] = load_gazetteer(gazetteer)
@@ -381,15 +388,16 @@ class PlacesComponent:
     # -- the component -------------------------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)
-        orgs = [(s.start_char, s.end_char) for s in doc.spans[ORG_SPAN_KEY]] if ORG_SPAN_KEY in doc.spans else []
+        orgs = [(s.start_char, s.end_char) for s in span_group(doc, self.orgs_key, self.name, "orgs_key")]
         actor_names = set(orgs)
         starts = doc.to_array("IDX").astype("int64")  # int64: searchsorted(int) on uint64 casts the whole array
         org_ext = self._extents(doc, text, starts, self.grammar.org_heads)
         fac_ext = self._extents(doc, text, starts, self.grammar.facility_heads)
         heads = self._letterhead_lines(doc, text)
 
-        blocked = [(s.start_char, s.end_char) for key in ("amounts", "dates") if key in doc.spans
-                   for s in doc.spans[key]]
+        blocked = [(s.start_char, s.end_char) for key, setting in ((self.amounts_key, "amounts_key"),
+                                                                   (self.dates_key, "dates_key"))
+                   for s in span_group(doc, key, self.name, setting)]
         for dl in (doc._.dateline, doc._.issue_line):
             if dl is not None and dl.place_start is not None:
                 blocked.append((dl.place_start + len(dl.place or ""), dl.end))

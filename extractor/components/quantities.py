@@ -21,9 +21,10 @@ from ..normalizers.dates import date_like
 from ..normalizers.quantities import QUANTITIES_FILE, NumberMatch, QuantityGrammar, grammar
 from ..text import doc_text
 from .beneficiaries import after_name_word, sentence_bounds, sentence_of
+from .keys import span_group
+from .serialize import InstalledRules
 
 SPAN_KEY = "quantities"
-SKIP_SPAN_KEYS = ("amounts", "dates")
 
 _NOT_HEAD_POS = {"ADP", "DET", "CCONJ", "SCONJ", "PRON", "PUNCT", "AUX", "NUM", "SYM", "ADV", "PART", "SPACE"}
 """Parts of speech that cannot be a counted noun."""
@@ -46,19 +47,25 @@ class QuantityMatch:
 @Language.factory(
     "communique_quantities",
     assigns=["doc.spans", "span._.quantity"],
-    default_config={"patterns": QUANTITIES_FILE, "span_key": SPAN_KEY},
+    requires=["doc.spans", "token.is_sent_start"],
+    default_config={"patterns": QUANTITIES_FILE, "span_key": SPAN_KEY, "amounts_key": "amounts",
+                    "dates_key": "dates"},
 )
-def make_quantities(nlp: Language, name: str, *, patterns: str = QUANTITIES_FILE, span_key: str = SPAN_KEY
-                    ) -> QuantitiesComponent:
-    return QuantitiesComponent(nlp, name, patterns=patterns, span_key=span_key)
+def make_quantities(nlp: Language, name: str, *, patterns: str = QUANTITIES_FILE, span_key: str = SPAN_KEY,
+                    amounts_key: str = "amounts", dates_key: str = "dates") -> QuantitiesComponent:
+    """`amounts_key`, `dates_key`: span groups whose numbers are no counts (read, not written)."""
+    return QuantitiesComponent(nlp, name, patterns=patterns, span_key=span_key, amounts_key=amounts_key,
+                               dates_key=dates_key)
 
 
-class QuantitiesComponent:
+class QuantitiesComponent(InstalledRules):
     """Finds counts; `span._.quantity` holds a QuantityMatch with exact character offsets."""
 
-    def __init__(self, nlp: Language, name: str, *, patterns: str, span_key: str) -> None:
+    def __init__(self, nlp: Language, name: str, *, patterns: str, span_key: str, amounts_key: str = "amounts",
+                 dates_key: str = "dates") -> None:
         self.name = name
         self.span_key = span_key
+        self.skip_keys = {amounts_key: "amounts_key", dates_key: "dates_key"}
         self.grammar: QuantityGrammar = grammar(patterns)
         Span.set_extension("quantity", default=None, force=True)
 
@@ -70,7 +77,8 @@ class QuantitiesComponent:
         text = doc_text(doc)
         g = self.grammar
         # `les 26 et 27 août` with no year is no date mention, and no count either
-        taken = IntervalSet([(s.start_char, s.end_char) for key in SKIP_SPAN_KEYS for s in doc.spans.get(key, [])]
+        taken = IntervalSet([(s.start_char, s.end_char) for key, setting in self.skip_keys.items()
+                             for s in span_group(doc, key, self.name, setting)]
                             + date_like(text))
         found: list[tuple[NumberMatch, QuantityMatch | None]] = []
         for n in g.numbers(text):
