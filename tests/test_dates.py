@@ -141,3 +141,9 @@ def test_dates_markdown_heading_title_without_hashes(nlp) -> None:
     doc = nlp(text)
     title, start, end = doc._.title
     assert title == "Tata : 40 douars raccordés au réseau" and text[start:end] == title
+
+
+def test_dates_a_page_store_s_date_prefix_gives_no_date_but_the_rest_of_its_line_does() -> None:
+    from extractor.normalizers.dates import find_dates
+    found = find_dates("date 2024-09 Le programme a été lancé en mars 2023.")
+    assert [(d.value.isoformat(), d.granularity) for d in found] == [("2023-03-01", "month")]

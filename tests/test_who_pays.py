@@ -506,3 +506,8 @@ def test_the_main_funder_is_the_body_most_often_shown_paying_not_the_most_named(
                   "Le délégué de l'Entraide nationale a salué le projet. Les personnes âgées retiennent l'attention "
                   "de l'Entraide nationale. L'Entraide nationale apporte toute forme d'assistance aux familles.")
     assert _alloc(rec, 3_500_000).funder == "INDH"
+
+
+def test_a_body_that_plans_a_budget_pays_it() -> None:
+    rec = extract("Le gouvernement prévoit un budget d'environ 2,5 milliards de dirhams pour la réhabilitation.")
+    assert _alloc(rec, 2_500_000_000).funder == "Gouvernement"

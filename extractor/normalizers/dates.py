@@ -15,7 +15,7 @@ from ..intervals import IntervalSet
 from ..patterns import Rule, by_label, load_jsonl, resolve
 
 DATES_FILE = "dates.jsonl"
-_LABELS = {"MONTH", "WEEKDAY", "AGENCY", "YEAR_BLOCKER", "TITLE_LABEL", "LETTERHEAD", "WEB_PREFIX"}
+_LABELS = {"MONTH", "WEEKDAY", "AGENCY", "YEAR_BLOCKER", "TITLE_LABEL", "LETTERHEAD", "WEB_PREFIX", "STORE_PREFIX"}
 _WS = r"[ \t\u00a0\u202f]"
 YEAR_MIN, YEAR_MAX = 1900, 2100
 
@@ -116,6 +116,8 @@ class DateGrammar:
             "|".join(f"(?:{r.pattern})" for r in by["TITLE_LABEL"]) or r"(?!x)x", re.I)
         web = "|".join(f"(?:{r.pattern})" for r in by["WEB_PREFIX"]) or r"(?!x)x"
         self.web_prefix_line = re.compile(rf"^{_WS}*(?:{web}).*$", re.M | re.I)
+        store = "|".join(f"(?:{r.pattern})" for r in by["STORE_PREFIX"]) or r"(?!x)x"
+        self.store_prefix = re.compile(rf"^{_WS}*(?:{store})", re.M | re.I)
         self.letterhead = re.compile(
             "|".join(f"(?:{r.pattern})" for r in by["LETTERHEAD"]) or r"(?!x)x", re.I)
 
@@ -247,7 +249,8 @@ def find_dates(text: str, default_year: int | None = None, blocked: list[tuple[i
     g = g or grammar()
     news = {m.start() for rx in (g.news_line, g.news_line_numeric) for m in rx.finditer(text)}
     taken = IntervalSet([*(blocked or []), *((m.start(), m.end()) for m in g.web_prefix_line.finditer(text)
-                                             if m.start() not in news)])
+                                             if m.start() not in news),
+                         *((m.start(), m.end()) for m in g.store_prefix.finditer(text))])
     out: list[DateMatch] = []
 
     def free(s: int, e: int) -> bool:
