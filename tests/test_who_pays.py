@@ -511,3 +511,10 @@ def test_the_main_funder_is_the_body_most_often_shown_paying_not_the_most_named(
 def test_a_body_that_plans_a_budget_pays_it() -> None:
     rec = extract("Le gouvernement prévoit un budget d'environ 2,5 milliards de dirhams pour la réhabilitation.")
     assert _alloc(rec, 2_500_000_000).funder == "Gouvernement"
+
+
+def test_a_clause_set_off_by_commas_between_the_auxiliary_and_its_participle_keeps_the_subject() -> None:
+    rec = extract("Le ministère de l'Agriculture a, depuis un mois déjà, mis sur pied un programme de soutien.")
+    assert "implementer" in _org(rec, "Ministère de l'Agriculture").roles
+    rec = extract("L'Office national de l'eau a, au titre de cette année, versé 20 MDH aux communes.")
+    assert "funder" in _org(rec, "Office national de l'eau").roles
