@@ -518,3 +518,11 @@ def test_a_clause_set_off_by_commas_between_the_auxiliary_and_its_participle_kee
     assert "implementer" in _org(rec, "Ministère de l'Agriculture").roles
     rec = extract("L'Office national de l'eau a, au titre de cette année, versé 20 MDH aux communes.")
     assert "funder" in _org(rec, "Office national de l'eau").roles
+
+
+def test_every_body_a_project_binds_is_a_partner() -> None:
+    rec = extract("Les élus ont approuvé un projet d'appui liant le Conseil régional, la Direction générale des "
+                  "collectivités territoriales et la collectivité territoriale de Gagnick (Sénégal).")
+    for name in ("Conseil régional", "Direction générale des collectivités territoriales",
+                 "Collectivité territoriale de Gagnick"):
+        assert "partner" in _org(rec, name).roles, name
