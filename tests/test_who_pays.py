@@ -526,3 +526,16 @@ def test_every_body_a_project_binds_is_a_partner() -> None:
     for name in ("Conseil régional", "Direction générale des collectivités territoriales",
                  "Collectivité territoriale de Gagnick"):
         assert "partner" in _org(rec, name).roles, name
+
+
+def test_a_directorate_named_by_its_field_is_an_organisation_and_a_sum_allotted_to_it_makes_it_a_partner() -> None:
+    rec = extract("Pour ce faire, 55 millions d'euros ont été alloués à la Direction de la migration et de la "
+                  "surveillance des frontières.")
+    assert "partner" in _org(rec, "Direction de la migration").roles
+    assert extract("L'étude a été menée sous la direction de M. Alami.").organizations == []
+
+
+def test_a_party_named_after_a_body_that_is_no_organisation_is_still_a_party() -> None:
+    rec = extract("Les élus ont approuvé une convention entre le conseil et l'Agence nationale pour la promotion "
+                  "de la petite et moyenne entreprise (ANPME) pour une étude de 500.000 dirhams.")
+    assert "partner" in _org(rec, "ANPME").roles

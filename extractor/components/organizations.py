@@ -175,7 +175,7 @@ class OrganizationsComponent(InstalledRules):
         det = self.lex.macros.get("DET", "")
         # gaps between a role cue and the first mention of a list, and between list members
         self.first_gap = re.compile(
-            rf"\s*(?:{det}[\wÀ-ÿ'’-]+(?:\s+[\wÀ-ÿ'’-]+){{0,2}}\s*,\s*){{0,2}}{det}(?:(?!(?:que|qui|dont|dans|sur|pour|par|avec|au|aux|à|en|chez|de|des|du)\s)[a-zà-ÿœ-]+\s+){{0,4}}")
+            rf"\s*(?:{det}[\wÀ-ÿ'’-]+(?:\s+[\wÀ-ÿ'’-]+){{0,2}}\s*(?:,|\bet\b)\s*){{0,2}}{det}(?:(?!(?:que|qui|dont|dans|sur|pour|par|avec|au|aux|à|en|chez|de|des|du)\s)[a-zà-ÿœ-]+\s+){{0,4}}")
         self.adjacent_gap = re.compile(rf"\s*{det}")
         # up to two items that name no known body may sit between two members (`l'État, les trois
         # régions, l'ONCF, la BXY et la CDG`)
