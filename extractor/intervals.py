@@ -134,3 +134,18 @@ class SortedRanges(Generic[R]):
         """Some item has `start < e and s < end`."""
         i = bisect_left(self.starts, e)
         return i > 0 and self._max_end[i - 1] > s
+
+
+class StartIndex(Generic[R]):
+    """Items with `start` and `end` in any order: the ones inside `[s, e]`, in their given order, in
+    O(log n) plus the items starting there (for candidates tested against every known name)."""
+
+    def __init__(self, items: Iterable[R]) -> None:
+        self.items: list[R] = list(items)
+        self._order = sorted(range(len(self.items)), key=lambda i: self.items[i].start)
+        self._starts = [self.items[i].start for i in self._order]
+
+    def inside(self, s: int, e: int) -> list[R]:
+        """The items with `s <= start and end <= e`, in the given order."""
+        lo, hi = bisect_left(self._starts, s), bisect_right(self._starts, e)
+        return [self.items[i] for i in sorted(i for i in self._order[lo:hi] if self.items[i].end <= e)]

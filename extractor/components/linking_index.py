@@ -7,6 +7,7 @@ order; only the cost changes (bisect over sorted starts, one dict per statement)
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from itertools import pairwise
@@ -68,3 +69,20 @@ class PlacesByType:
         if key not in self._most:
             self._most[key] = pick([p for p in self.places if p.type in types], lambda p: 1.0)
         return self._most[key]
+
+
+class Stops:
+    """Where a pattern matches in a text, found once: the first match at or after a position by
+    bisect (a search from each cue to the next sentence end is quadratic in a text with none).
+    Exact for patterns whose matches cannot overlap (single characters, as sentence ends are)."""
+
+    def __init__(self, text: str, pattern: re.Pattern[str]) -> None:
+        self._text, self._pattern = text, pattern
+        self._starts: list[int] | None = None
+
+    def next_at_or_after(self, pos: int, default: int) -> int:
+        """`pattern.search(text, pos).start()`, or `default` when there is none."""
+        if self._starts is None:
+            self._starts = [m.start() for m in self._pattern.finditer(self._text)]
+        i = bisect_left(self._starts, pos)
+        return self._starts[i] if i < len(self._starts) else default
