@@ -9,6 +9,18 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterable
+from typing import Generic, Protocol, TypeVar
+
+
+class _Ranged(Protocol):
+    @property
+    def start(self) -> int: ...
+
+    @property
+    def end(self) -> int: ...
+
+
+R = TypeVar("R", bound=_Ranged)
 
 
 class IntervalSet:
@@ -86,3 +98,54 @@ class RangeIndex:
         """The ranges with `a <= s and e <= b`, by start."""
         lo = bisect_left(self.starts, e - self.max_len)
         return [r for r in self.ranges[lo:bisect_right(self.starts, s)] if e <= r[1]]
+
+
+class SortedRanges(Generic[R]):
+    """Items with `start` and `end` (entity mentions, cue hits), kept in their given order, which is
+    by start: the ones inside `[s, e)`, the first one holding a position, whether any overlaps a
+    range, each in O(log n) plus the items looked at. Components asked these questions of every
+    mention for every sum, which is quadratic on long texts."""
+
+    def __init__(self, items: Iterable[R]) -> None:
+        self.items: list[R] = list(items)
+        self.starts = [x.start for x in self.items]
+        if any(a > b for a, b in zip(self.starts, self.starts[1:], strict=False)):
+            raise ValueError("SortedRanges needs items ordered by start")
+        self._max_end: list[int] = []
+        best = -(1 << 62)
+        for x in self.items:
+            best = max(best, x.end)
+            self._max_end.append(best)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def inside(self, s: int, e: int) -> list[R]:
+        """The items with `s <= start and end <= e`, in the given order."""
+        lo, hi = bisect_left(self.starts, s), bisect_right(self.starts, e)
+        return [x for x in self.items[lo:hi] if x.end <= e]
+
+    def holding(self, pos: int) -> list[R]:
+        """The items with `start <= pos < end`, in the given order."""
+        lo, hi = bisect_right(self._max_end, pos), bisect_right(self.starts, pos)
+        return [x for x in self.items[lo:hi] if pos < x.end]
+
+    def overlaps(self, s: int, e: int) -> bool:
+        """Some item has `start < e and s < end`."""
+        i = bisect_left(self.starts, e)
+        return i > 0 and self._max_end[i - 1] > s
+
+
+class StartIndex(Generic[R]):
+    """Items with `start` and `end` in any order: the ones inside `[s, e]`, in their given order, in
+    O(log n) plus the items starting there (for candidates tested against every known name)."""
+
+    def __init__(self, items: Iterable[R]) -> None:
+        self.items: list[R] = list(items)
+        self._order = sorted(range(len(self.items)), key=lambda i: self.items[i].start)
+        self._starts = [self.items[i].start for i in self._order]
+
+    def inside(self, s: int, e: int) -> list[R]:
+        """The items with `s <= start and end <= e`, in the given order."""
+        lo, hi = bisect_left(self._starts, s), bisect_right(self._starts, e)
+        return [self.items[i] for i in sorted(i for i in self._order[lo:hi] if self.items[i].end <= e)]

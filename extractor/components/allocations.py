@@ -14,6 +14,7 @@ named there. With no funder or place in the statement, the document's main one i
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
@@ -22,6 +23,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from ..intervals import SortedRanges
 from ..normalizers.allocations import (
     ALLOCATIONS_FILE,
     AllocationCues,
@@ -36,6 +38,7 @@ from ..text import doc_text, fold
 from .amounts import amount_dict
 from .enumerations import own_recipients, respective
 from .keys import span_group
+from .linking_index import DraftStarts, PlacesByType, group_by_unit
 from .serialize import InstalledRules
 
 SPAN_KEY = "allocations"
@@ -257,13 +260,15 @@ class AllocationsComponent(InstalledRules):
         bens = _beneficiaries(doc, group["beneficiaries_key"])
         ctx = _Context(doc, self.cues, orgs, places, bens, [s._.amount for _i, s, _a in amounts])
         drafts = self._drafts(ctx, amounts)
+        ctx.by_unit = group_by_unit(drafts)
         self._parts(ctx, drafts)
         self._pairings(ctx, drafts)
         for d in drafts:
             self._funder(ctx, d, drafts)
+        index_of = {x.index: x for x in reversed(drafts)}
         for d in drafts:
             if d.funder is None and d.parts:
-                first = next((x for x in drafts if x.index == d.parts[0]), None)
+                first = index_of.get(d.parts[0])
                 if first is not None and first.own_funder:
                     d.funder, d.funder_name = first.funder, first.funder_name
                     d.rule.append("funder.first_part")
@@ -309,11 +314,15 @@ class AllocationsComponent(InstalledRules):
 
     def _parts(self, ctx: _Context, drafts: list[Draft]) -> None:
         """`dont X` parts and bullet items under an introducing line that states the total."""
+        last_in_unit: dict[int, Draft] = {}
+        index_of = {x.index: x for x in reversed(drafts)}
+        in_order = DraftStarts(drafts)
         for k, d in enumerate(drafts):
             a = d.amount
+            same_unit, last_in_unit[d.unit.start] = last_in_unit.get(d.unit.start), d
             before = ctx.text[max(d.unit.start, a.start - 40):a.start]
             if self.cues.ends_with("PART", before):
-                total = next((x for x in reversed(drafts[:k]) if x.unit.start == d.unit.start), None)
+                total = same_unit
                 if total is not None:
                     d.part_of = total.index
                     total.parts.append(d.index)
@@ -322,14 +331,14 @@ class AllocationsComponent(InstalledRules):
             prev = drafts[k - 1] if k else None
             if prev is not None and prev.part_of is not None and prev.unit.start == d.unit.start \
                     and self.cues.ends_with("PART_NEXT", ctx.text[prev.amount.end:a.start]) \
-                    and not any(prev.amount.end <= s < a.start for s, _e in ctx.amount_bounds):
+                    and not ctx.sum_starts_in(prev.amount.end, a.start):
                 d.part_of = prev.part_of
-                next(x for x in drafts if x.index == prev.part_of).parts.append(d.index)
+                index_of[prev.part_of].parts.append(d.index)
                 d.rule.append("part_of:next")
                 continue
             if d.unit.item and d.unit.intro is not None:
                 s, e = d.unit.intro
-                total = next((x for x in reversed(drafts[:k]) if s <= x.amount.start < e), None)
+                total = in_order.last_in(k, s, e)
                 if total is not None:
                     d.part_of = total.index
                     total.parts.append(d.index)
@@ -339,9 +348,9 @@ class AllocationsComponent(InstalledRules):
         """Sums paired with bodies by an enumeration of the statement (see `enumerations`)."""
         text, c = ctx.text, self.cues
         for start in sorted({d.unit.start for d in drafts}):
-            unit = next(d.unit for d in drafts if d.unit.start == start)
-            orgs = [o for o in ctx.orgs if _inside(o, unit.start, unit.end) and ctx.cue_of(o) != "issuer"]
-            sums = [(s, e) for s, e in ctx.amount_bounds if unit.start <= s and e <= unit.end]
+            unit = ctx.by_unit[start][0].unit
+            orgs = [o for o in ctx.org_index.inside(unit.start, unit.end) if ctx.cue_of(o) != "issuer"]
+            sums = ctx.sums_in(unit.start, unit.end)
             hit = c.first("RESPECTIVELY", text[unit.start:unit.end])
             payers, recipients = respective(orgs, sums, unit.start + hit.start if hit else None)
             funders = {o.key for o in orgs if "funder" in o.roles or ctx.cue_of(o) == "payer"}
@@ -353,11 +362,10 @@ class AllocationsComponent(InstalledRules):
             givers = bool(listed) and c.first("CONTRIBUTORS", text[unit.start:min(listed)]) is not None
             if givers:  # a list of givers with their sums, not of recipients
                 payers, own = {**listed, **payers}, {}
-            for d in drafts:
-                if d.unit.start == start:
-                    d.alone = givers and d.amount.start in payers
-                    d.payer = payers.get(d.amount.start)
-                    d.recipient = recipients.get(d.amount.start) or own.get(d.amount.start)
+            for d in ctx.by_unit[start]:
+                d.alone = givers and d.amount.start in payers
+                d.payer = payers.get(d.amount.start)
+                d.recipient = recipients.get(d.amount.start) or own.get(d.amount.start)
 
     def _funder(self, ctx: _Context, d: Draft, drafts: list[Draft]) -> None:
         """The payer named in the sum's own clause, else one named for it later in the statement."""
@@ -367,7 +375,7 @@ class AllocationsComponent(InstalledRules):
             return
         seg_start = max(unit.start, ctx.prev_amount_end(a.start, unit.start))
         seg_end = min(unit.end, ctx.next_amount_start(a.end, unit.end))
-        in_unit = [o for o in ctx.orgs if _inside(o, unit.start, unit.end)]
+        in_unit = ctx.org_index.inside(unit.start, unit.end)
         # 1. agent phrase right after the sum: `... MDH apportés par X`
         for o in in_unit:
             if a.end <= o.start < seg_end and c.agent_before(text[a.end:o.start]):
@@ -408,7 +416,7 @@ class AllocationsComponent(InstalledRules):
         if d.part_of is not None and d.part_of in by_index and by_index[d.part_of].own_funder:
             return by_index[d.part_of].funder
         s, e = d.unit.intro
-        cands = [o for o in ctx.orgs if _inside(o, s, e) and ctx.can_fund(o, Unit(s, e))]
+        cands = [o for o in ctx.org_index.inside(s, e) if ctx.can_fund(o, Unit(s, e))]
         return cands[-1] if cands else None
 
     # -- record -------------------------------------------------------------------------------------
@@ -426,8 +434,8 @@ class AllocationsComponent(InstalledRules):
         bens = ctx.categories_in(unit.start, unit.end)
         if unit.intro:
             bens += [b for b in ctx.categories_in(*unit.intro) if b not in bens]
-        funders_here = {x.funder.key for x in drafts if x.funder is not None and x.unit.start == unit.start
-                        and x.index != d.index}
+        funders_here = {x.funder.key for x in ctx.by_unit.get(unit.start, drafts)
+                        if x.funder is not None and x.unit.start == unit.start and x.index != d.index}
         partners = ctx.partners_in(unit, d, funders_here)
         programme = self._programme(ctx, d)
         purpose = self._purpose(ctx, d)
@@ -454,8 +462,8 @@ class AllocationsComponent(InstalledRules):
                 ps = phrase_after(ctx.text, s + hit.start, e, max_chars=160)
                 if ps:
                     return ctx.text[ps[0]:ps[1]]
-            for o in ctx.orgs:
-                if _inside(o, s, e) and o.kind == "programme" and not (d.funder and _same_org(o, d.funder)):
+            for o in ctx.org_index.inside(s, e):
+                if o.kind == "programme" and not (d.funder and _same_org(o, d.funder)):
                     return o.text
         return None
 
@@ -470,7 +478,7 @@ class AllocationsComponent(InstalledRules):
                 if hit is None:
                     break
                 cue_at = pos + hit.start
-                if any(o.start <= cue_at < o.end for o in ctx.orgs):
+                if ctx.org_index.holding(cue_at):
                     pos += max(hit.end, 1)  # `pour` inside a name (Initiative nationale pour le ...) is no purpose
                     continue
                 ps = phrase_after(text, pos + hit.end, d.unit.end)
@@ -497,16 +505,26 @@ class _Context:
                 self.org_cue[(o.start, o.end)] = self.org_cue[(prev.start, prev.end)]
         self.title = self._title(doc)
         self.dateline = self._dateline(doc)
-        self.places = [p for p in places if not _overlaps(p, orgs)]
-        self.bens = [b for b in bens if not _overlaps(b, [o for o in orgs if o.kind != "programme"])]
+        self.org_index = SortedRanges(orgs)
+        self.places = [p for p in places if not self.org_index.overlaps(p.start, p.end)]
+        bodies = SortedRanges([o for o in orgs if o.kind != "programme"])
+        self.bens = [b for b in bens if not bodies.overlaps(b.start, b.end)]
+        self.place_index, self.ben_index = SortedRanges(self.places), SortedRanges(self.bens)
+        self.places_by_type = PlacesByType(self.places)
         self.amount_bounds = sorted((a.start, a.end) for a in amounts)
+        self.amount_starts = [s for s, _e in self.amount_bounds]
+        self.amount_ends = sorted(e for _s, e in self.amount_bounds)
+        self.by_unit: dict[int, list[Draft]] = {}
         self.sentences = sentences(self.text, c)
         self.items, self.intro_of = line_units(self.text, c)
+        self.sentence_starts = [s for s, _e in self.sentences]
+        self.item_starts = [s for s, _e in self.items]
         self.main_funder = self._main_funder()
         self.not_spent = self._not_spent()
         self.main_place_ent = self._main_place()
         self.main_place = self.main_place_ent.name if self.main_place_ent else None
         self.generic = [(h, self.text[h.start:h.end]) for h in c.all("GENERIC_PLACE", self.text)]
+        self.generic_index = SortedRanges(h for h, _txt in self.generic)
 
     # -- document structure ---------------------------------------------------------------------------
 
@@ -526,21 +544,37 @@ class _Context:
         return None
 
     def unit_at(self, pos: int) -> Unit:
-        for s, e in self.items:
-            if s <= pos < e:
-                return Unit(s, e, self.intro_of.get(s), item=True)
-        for s, e in self.sentences:
-            if s <= pos < e:
-                return Unit(s, e)
+        """The bullet item, else the sentence, holding `pos` (both lists are sorted and disjoint)."""
+        i = bisect_right(self.item_starts, pos) - 1
+        if i >= 0 and pos < self.items[i][1]:
+            s, e = self.items[i]
+            return Unit(s, e, self.intro_of.get(s), item=True)
+        i = bisect_right(self.sentence_starts, pos) - 1
+        if i >= 0 and pos < self.sentences[i][1]:
+            return Unit(*self.sentences[i])
         return Unit(pos, pos + 1)
 
     def prev_amount_end(self, pos: int, floor: int) -> int:
-        ends = [e for s, e in self.amount_bounds if e <= pos and e >= floor]
-        return max(ends) if ends else floor
+        i = bisect_right(self.amount_ends, pos) - 1
+        return self.amount_ends[i] if i >= 0 and self.amount_ends[i] >= floor else floor
 
     def next_amount_start(self, pos: int, ceiling: int) -> int:
-        starts = [s for s, e in self.amount_bounds if s >= pos and s < ceiling]
-        return min(starts) if starts else ceiling
+        i = bisect_left(self.amount_starts, pos)
+        return self.amount_starts[i] if i < len(self.amount_starts) and self.amount_starts[i] < ceiling else ceiling
+
+    def sums_in(self, s: int, e: int) -> list[tuple[int, int]]:
+        """The sums inside `[s, e]`, by start."""
+        lo, hi = bisect_left(self.amount_starts, s), bisect_right(self.amount_starts, e)
+        return [b for b in self.amount_bounds[lo:hi] if b[1] <= e]
+
+    def sum_starts_in(self, s: int, e: int) -> bool:
+        """Some sum starts in `[s, e)`."""
+        i = bisect_left(self.amount_starts, s)
+        return i < len(self.amount_starts) and self.amount_starts[i] < e
+
+    def named_at(self, s: int, e: int) -> bool:
+        """An organisation or a place overlaps `[s, e)`."""
+        return self.org_index.overlaps(s, e) or self.place_index.overlaps(s, e)
 
     # -- organisations ------------------------------------------------------------------------------
 
@@ -595,9 +629,8 @@ class _Context:
         for _ in range(3):
             for child in verb.children:
                 if child.dep_ in SUBJECT_DEPS:
-                    for o in self.orgs:
-                        if o.start <= child.idx < o.end:
-                            return o, giving
+                    for o in self.org_index.holding(child.idx)[:1]:
+                        return o, giving
             if verb.dep_ != "conj" or verb.head.i == verb.i:
                 break
             verb = verb.head
@@ -638,9 +671,7 @@ class _Context:
             return [d.recipient.label]
         out: list[str] = []
         seen: list[Ent] = []
-        for o in self.orgs:
-            if not _inside(o, unit.start, unit.end):
-                continue
+        for o in self.org_index.inside(unit.start, unit.end):
             if d.funder is not None and _same_org(o, d.funder):
                 continue
             if d.funder is None and d.funder_name and fold(d.funder_name) == o.key:
@@ -672,12 +703,12 @@ class _Context:
         # a bare `la province` is one more mention of the province it stands for
         refs: list[Ent] = []
         for hit in self.cues.all("GENERIC_PLACE", self.text):
-            if any(hit.start < x.end and x.start < hit.end for x in self.orgs + self.places):
+            if self.named_at(hit.start, hit.end):
                 continue
             types = PROVINCE_LIKE.get(hit.type or "", (hit.type,))
-            before = [p for p in self.places if p.end <= hit.start and p.type in types]
-            if before:
-                refs.append(replace(before[-1], start=hit.start, end=hit.end))
+            last = self.places_by_type.last_ending_by(hit.start, types)
+            if last is not None:
+                refs.append(replace(last, start=hit.start, end=hit.end))
         home = [p for p in self.places if p.type != "country" or p.key in HOME_COUNTRY_KEYS]
         return _most_mentioned(home + refs, weight)
 
@@ -702,18 +733,14 @@ class _Context:
         """Canonical names of the places of spending named in text[s:e], generic ones resolved."""
         found: list[tuple[int, Ent]] = []
         dl = self.dateline
-        for p in self.places:
-            if not _inside(p, s, e):
-                continue
+        for p in self.place_index.inside(s, e):
             if dl is not None and p.start < dl[1] and dl[0] < p.end:
                 continue
             if (p.start, p.end) in self.not_spent:
                 continue
             found.append((p.start, p))
-        for hit, _txt in self.generic:
-            if not (s <= hit.start and hit.end <= e):
-                continue
-            if any(hit.start < x.end and x.start < hit.end for x in self.orgs + self.places):
+        for hit in self.generic_index.inside(s, e):
+            if self.named_at(hit.start, hit.end):
                 continue
             ref = self._resolve_generic(hit.start, hit.type)
             if ref is not None:
@@ -729,18 +756,17 @@ class _Context:
     def _resolve_generic(self, pos: int, typ: str | None) -> Ent | None:
         """`la province` is the province last named before it, else the document's main one of that type."""
         types = PROVINCE_LIKE.get(typ or "", (typ,))
-        before = [p for p in self.places if p.end <= pos and p.type in types]
-        if before:
-            return before[-1]
-        return _most_mentioned([p for p in self.places if p.type in types], lambda p: 1.0)
+        last = self.places_by_type.last_ending_by(pos, types)
+        if last is not None:
+            return last
+        return self.places_by_type.most_mentioned(types, _most_mentioned)
 
     def categories_in(self, s: int, e: int) -> list[str]:
         out: list[str] = []
-        for b in self.bens:
-            if _inside(b, s, e):
-                for cat in b.categories:
-                    if cat not in out:
-                        out.append(cat)
+        for b in self.ben_index.inside(s, e):
+            for cat in b.categories:
+                if cat not in out:
+                    out.append(cat)
         return out
 
 

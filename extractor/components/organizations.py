@@ -18,6 +18,7 @@ How it reads a text (every word list is data under `patterns/organizations/`):
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,6 +29,7 @@ from spacy.tokens import Doc, Span
 
 from ..errors import PatternError
 from ..gazetteer import load_gazetteer, match_key, names_of_type
+from ..intervals import StartIndex
 from ..normalizers.organizations import (
     GRAMMAR_FILE,
     KNOWN_FILE,
@@ -41,6 +43,7 @@ from ..normalizers.organizations import (
 )
 from ..text import doc_text, fold, strip_accents
 from .keys import span_group
+from .linking_index import Stops as _Stops
 from .org_aliases import resolve_aliases
 from .serialize import InstalledRules
 
@@ -371,15 +374,15 @@ class OrganizationsComponent(InstalledRules):
 
     # ------------------------------------------------------------------ overlaps
     def _resolve(self, doc: Doc, cands: list[_Cand]) -> list[_Mention]:
-        knowns = [c for c in cands if c.known is not None]
+        knowns = StartIndex(c for c in cands if c.known is not None)
         mentions: list[tuple[_Cand, KnownOrg | None, str]] = []
         for c in cands:
             if c.trigger is None:
                 mentions.append((c, c.known, c.rule))
                 continue
-            inner = [k for k in knowns
-                     if c.start <= k.start and k.end <= c.end and (k.start, k.end) != (c.start, c.end)]
-            same = [k for k in knowns if (k.start, k.end) == (c.start, c.end)]
+            within = knowns.inside(c.start, c.end)
+            inner = [k for k in within if (k.start, k.end) != (c.start, c.end)]
+            same = [k for k in within if (k.start, k.end) == (c.start, c.end)]
             if same:
                 continue  # the known candidate covers it
             if inner and c.trigger.branch and any(k.start >= c.head_end for k in inner):
@@ -408,8 +411,8 @@ class OrganizationsComponent(InstalledRules):
         mentions.sort(key=lambda m: (-(m[0].end - m[0].start), -m[0].priority - (m[1] is not None),
                                      -(m[0].head_end - m[0].start), m[0].start,
                                      bool(m[0].trigger and m[0].trigger.linked_only)))
-        states = [c for c in cands if c.trigger is not None and c.trigger.gazetteer is not None
-                  and c.trigger.label == "international"]
+        states = StartIndex(c for c in cands if c.trigger is not None and c.trigger.gazetteer is not None
+                            and c.trigger.label == "international")
         taken = [False] * len(doc)
         out: list[_Mention] = []
         for c, known, rule in mentions:
@@ -421,7 +424,7 @@ class OrganizationsComponent(InstalledRules):
             comp = doc[c.head_end:c.end].text if c.trigger is not None else ""
             out.append(_Mention(span.start_char, span.end_char, rule, known, c.trigger if known is None else None,
                                 c.bare and known is None, comp,
-                                foreign=any(c.start <= k.start and k.end <= c.end for k in states)))
+                                foreign=bool(states.inside(c.start, c.end))))
         out.sort(key=lambda m: m.start)
         return out
 
@@ -683,26 +686,26 @@ class OrganizationsComponent(InstalledRules):
         starts = [m.start for m in mentions]
         # before-cues: (mention index, role, rule, cue start, cue end)
         hits: list[tuple[int, str, str, int, int]] = []
+        stops = _Stops(text, _SENTENCE_END)
         for cr in self.before_cues:
             r = cr.rule
             for cm in cr.regex.finditer(text):
                 i = _first_at_or_after(starts, cm.end())
                 if i is None:
                     continue
+                if mentions[i].start - cm.end() > 200:
+                    continue  # (tested before the gap is copied: it may run to the end of a long text)
                 gap = text[cm.end():mentions[i].start]
-                if len(gap) > 200:
-                    continue
                 if r.scope == "adjacent":
                     targets = [i] if self.adjacent_gap.fullmatch(gap) else []
                 elif r.scope == "bracket":  # `les partenaires (X, Y, associations locales)`
                     close = text.find(")", cm.end())
                     limit = close if close >= 0 else n
-                    targets = [x for x in range(i, len(mentions)) if mentions[x].end <= limit] \
+                    targets = [x for x in range(i, bisect_right(starts, limit)) if mentions[x].end <= limit] \
                         if gap.strip() in ("(", "") else []
                 elif r.scope == "sentence":
-                    stop = _SENTENCE_END.search(text, cm.end())
-                    limit = stop.start() if stop else n
-                    targets = [x for x in range(i, len(mentions)) if mentions[x].start < limit]
+                    limit = stops.next_at_or_after(cm.end(), n)
+                    targets = list(range(i, bisect_left(starts, limit)))
                 else:
                     targets = [x for x in group_of[i] if x >= i] if self.first_gap.fullmatch(gap) else []
                 for x in targets:
@@ -727,7 +730,8 @@ class OrganizationsComponent(InstalledRules):
                 subject = not _LOCATIVE.search(before) and (not _GENITIVE.search(before)
                                                             or bool(self.lex.members.search(before)) or relative)
                 # the cue must end before the next organisation (a territory named as a place does not count)
-                nxt_m = next((x.start for x in mentions[g[-1] + 1:] if id(x) not in territories), n)
+                nxt_m = next((mentions[x].start for x in range(g[-1] + 1, len(mentions))
+                              if id(mentions[x]) not in territories), n)
                 found: list[CompiledRole] = []
                 if subject:
                     for cr in self.after_adjacent:
@@ -872,22 +876,20 @@ def _first_token_words(t: TriggerRule) -> set[str]:
 
 
 def _first_at_or_after(starts: list[int], pos: int) -> int | None:
-    from bisect import bisect_left
-
     i = bisect_left(starts, pos)
     return i if i < len(starts) else None
 
 
 def _first_amount_after(amounts: list[tuple[int, int]], pos: int) -> int | None:
-    for s, _e in amounts:
-        if s >= pos:
-            return s
-    return None
+    """The first start at or after `pos` (`amounts` sorted)."""
+    i = bisect_left(amounts, pos, key=lambda a: a[0])
+    return amounts[i][0] if i < len(amounts) else None
 
 
 def _last_amount_before(amounts: list[tuple[int, int]], pos: int) -> int | None:
-    best = None
-    for _s, e in amounts:
-        if e <= pos:
-            best = e
-    return best
+    """The end of the last sum (in list order) that ends by `pos` (`amounts` sorted by start; the sums
+    still open at `pos`, skipped backwards, are few)."""
+    j = bisect_right(amounts, pos, key=lambda a: a[0]) - 1
+    while j >= 0 and amounts[j][1] > pos:
+        j -= 1
+    return amounts[j][1] if j >= 0 else None

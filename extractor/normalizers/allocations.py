@@ -215,9 +215,10 @@ def line_units(text: str, c: AllocationCues) -> tuple[list[tuple[int, int]], dic
                 if c.first("LIST_INTRO", text[ps:pe]):
                     current_intro = prev_line
             lead = len(raw) - len(raw.lstrip())
-            items.append((s + lead, e))
-            if current_intro is not None:
-                intro_of[s + lead] = current_intro
+            for piece in bounded(text, s + lead, e):
+                items.append(piece)
+                if current_intro is not None:
+                    intro_of[piece[0]] = current_intro
         else:
             current_intro = None
             prev_line = (s, e)
@@ -236,8 +237,39 @@ def sentences(text: str, c: AllocationCues) -> list[tuple[int, int]]:
         for cut in [*cuts, e]:
             a, b = strip_span(text, start, cut)
             if b > a:
-                out.append((a, b))
+                out.extend(bounded(text, a, b))
             start = cut
+    return out
+
+
+MAX_UNIT_CHARS = 2000
+"""Longest statement an amount is read in. Real sentences and list items stay far below it (the
+longest in the corpus and dev set is about 700 characters); a text with no sentence end (a dump of
+control characters and sums) would otherwise make one statement of the whole text, read again for
+every sum in it (quadratic time) and copied into every allocation's evidence (quadratic memory)."""
+
+
+def bounded(text: str, start: int, end: int, limit: int = MAX_UNIT_CHARS) -> list[tuple[int, int]]:
+    """`[start, end)` itself when at most `limit` long, else consecutive pieces of at most `limit`
+    characters, each cut after the last clause mark (`;`, `,`, `:`) of its second half, else after
+    its last blank, else at the limit; blanks stripped from each piece."""
+    if end - start <= limit:
+        return [(start, end)]
+    out: list[tuple[int, int]] = []
+    pos = start
+    while pos < end:
+        stop = min(end, pos + limit)
+        if stop < end:
+            half = pos + limit // 2
+            window = text[half:stop]
+            cut = max(window.rfind("; "), window.rfind(", "), window.rfind(": "))
+            if cut < 0:
+                cut = max(window.rfind(" "), window.rfind("\t"))
+            stop = half + cut + 1 if cut >= 0 else stop
+        a, b = strip_span(text, pos, stop)
+        if b > a:
+            out.append((a, b))
+        pos = stop
     return out
 
 
