@@ -10,6 +10,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from . import __version__
+from .flags import apply_flags
 from .patterns import patterns_sha256
 from .pipeline import model_name
 from .records import Communique
@@ -27,7 +28,7 @@ def text_sha256(text: str) -> str:
 
 def build_record(doc: Doc, nlp: Language, *, id: str, source: str, encoding: str | None = None,
                  metadata: dict[str, Any] | None = None, check: bool = True) -> Communique:
-    """Merge every component's `export(doc)` into one record and validate it."""
+    """Merge every component's `export(doc)` into one record, validate it and set its review flags."""
     fields: dict[str, Any] = {}
     for _name, proc in nlp.pipeline:
         export = getattr(proc, "export", None)
@@ -44,4 +45,4 @@ def build_record(doc: Doc, nlp: Language, *, id: str, source: str, encoding: str
     )
     if check:
         record.check_offsets(doc_text(doc))
-    return record
+    return apply_flags(record)
