@@ -120,3 +120,18 @@ def test_a_batch_marks_reposts_counts_groups_and_reruns_byte_identical(tmp_path:
     assert (out / "records.jsonl").read_bytes() == first
     run_batch([src], out, workers=1, force=True)
     assert (out / "records.jsonl").read_bytes() == first
+
+
+def test_tables_carry_duplicate_links_and_flags_so_totals_can_skip_repeats():
+    from extractor.api import to_frames
+
+    lines = {"a": _line("a", "2022-03-03"), "b": _line("b", "2022-03-04")}
+    sigs = {"a": signature("\n\n".join(STORY)), "b": signature(_edited(STORY))}
+    plan = Plan.build(lines.items(), sigs)
+    frames = to_frames([json.loads(plan.line(r, raw)) for r, raw in lines.items()])
+    docs, allocs = frames["documents"].set_index("doc_id"), frames["allocations"].set_index("doc_id")
+    assert docs.loc["b", "duplicate_of"] == "a" and docs["duplicate_of"].isna()["a"]
+    assert (allocs.loc["b", "duplicate_of_id"], allocs.loc["b", "duplicate_of_index"]) == ("a", 0)
+    assert "duplicate_allocation" in allocs.loc["b", "flags"]
+    counted = frames["allocations"][frames["allocations"]["duplicate_of_id"].isna()]
+    assert counted["value"].sum() == 4.2e6
