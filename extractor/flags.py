@@ -9,7 +9,8 @@ Batch flags (`duplicate_story`, `duplicate_allocation`) are set by `extractor.du
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from bisect import bisect_left
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -43,6 +44,8 @@ class Context:
                     ctx.org_mentions.setdefault(key, []).extend(starts)
         for p in record.places:
             ctx.place_mentions.setdefault(p.name, []).extend(m.start for m in p.mentions)
+        for starts in (*ctx.org_mentions.values(), *ctx.place_mentions.values()):
+            starts.sort()
         for a in record.allocations:
             if a.part_of is not None:
                 ctx.shares.setdefault(a.part_of, []).append(a)
@@ -52,8 +55,11 @@ class Context:
         return next((o for o in self.record.organizations if name in (o.name, o.acronym)), None)
 
 
-def _inside(starts: Iterable[int], a: Allocation) -> bool:
-    return any(a.evidence.start <= s < a.evidence.end for s in starts)
+def _inside(starts: Sequence[int], a: Allocation) -> bool:
+    """Whether a mention (sorted starts) begins inside the allocation's evidence (bisect: long texts
+    have thousands of sums and mentions)."""
+    i = bisect_left(starts, a.evidence.start)
+    return i < len(starts) and starts[i] < a.evidence.end
 
 
 def _funder_inherited(ctx: Context, a: Allocation) -> bool:
