@@ -16,8 +16,9 @@ from __future__ import annotations
 import datetime as _dt
 import re
 import zlib
+from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -151,35 +152,49 @@ class DocInfo:
         return info
 
 
-def _days(a: str | None, b: str | None) -> int | None:
-    if a is None or b is None:
-        return None
-    return abs((_dt.date.fromisoformat(a) - _dt.date.fromisoformat(b)).days)
+Entry = tuple[int, str, int, frozenset[str]]
+"""An earlier allocation: its document's day number (0 undated), document id, index, places."""
 
 
 def link_allocations(infos: Iterable[DocInfo], groups: Mapping[str, str]) -> dict[tuple[str, int], tuple[str, int]]:
     """`(id, index) -> (id, index)` of the earliest allocation it repeats: same funder and amount, and
     either the same group of duplicates (where a place inherited from the document may differ) or a
-    shared place within `DATE_WINDOW_DAYS` (a named funder needed)."""
+    shared place within `DATE_WINDOW_DAYS` (a named funder needed).
+
+    Documents are taken by date then id; earlier allocations are kept per key and story, and per key
+    by day, so a document looks only at its own story and at its date window (no quadratic scan)."""
     docs = sorted(infos, key=lambda d: _order(d.date, d.id))
-    buckets: dict[tuple[str, int, str], list[tuple[DocInfo, int, frozenset[str]]]] = defaultdict(list)
+    by_story: dict[tuple[tuple[str, int, str], str], list[Entry]] = defaultdict(list)
+    by_day: dict[tuple[str, int, str], list[Entry]] = defaultdict(list)
     links: dict[tuple[str, int], tuple[str, int]] = {}
     for d in docs:
+        story = groups.get(d.id, d.id)
+        day = _dt.date.fromisoformat(d.date).toordinal() if d.date else 0
         claimed: set[tuple[str, int]] = set()  # one earlier allocation per allocation of this document
         for index, (key, places) in enumerate(d.allocations):
-            bucket = buckets[key]
-            for earlier, j, their_places in bucket:
-                if earlier.id == d.id or (earlier.id, j) in claimed:
-                    continue
-                same_story = groups.get(d.id, d.id) == groups.get(earlier.id, earlier.id)
-                same_place = bool(places & their_places) or not (places or their_places)
-                days = _days(d.date, earlier.date)
-                if same_story or (key[0] and same_place and days is not None and days <= DATE_WINDOW_DAYS):
-                    links[(d.id, index)] = links.get((earlier.id, j), (earlier.id, j))
-                    claimed.add((earlier.id, j))
-                    break
-            bucket.append((d, index, places))
+            found = _first_free(by_story[(key, story)], claimed, lambda e: True)
+            if found is None and key[0] and day:
+                window = by_day[key]
+                lo = bisect_left(window, (day - DATE_WINDOW_DAYS,))
+                found = _first_free(window[lo:], claimed,
+                                    lambda e, p=places: bool(p & e[3]) or not (p or e[3]))
+            if found is not None:
+                claimed.add(found)
+                links[(d.id, index)] = links.get(found, found)
+        for index, (key, places) in enumerate(d.allocations):
+            entry = (day, d.id, index, places)
+            by_story[(key, story)].append(entry)
+            if key[0] and day:
+                by_day[key].append(entry)
     return links
+
+
+def _first_free(entries: Iterable[Entry], claimed: set[tuple[str, int]],
+                fits: Callable[[Entry], bool]) -> tuple[str, int] | None:
+    for e in entries:
+        if (e[1], e[2]) not in claimed and fits(e):
+            return e[1], e[2]
+    return None
 
 
 BATCH_FLAGS = ("duplicate_story", "duplicate_allocation")
