@@ -218,6 +218,8 @@ class Plan:
     groups: dict[str, str]
     links: dict[tuple[str, int], tuple[str, int]]
     states: dict[str, State]
+    defs: tuple[Any, ...] = ()
+    """The flag definitions (`flags.load_flags()`), read once for the whole batch."""
 
     @classmethod
     def build(cls, lines: Iterable[tuple[str, bytes]], signatures: Mapping[str, bytes]) -> Plan:
@@ -232,16 +234,16 @@ class Plan:
             states[rid] = _state(rec)
         dates = {d.id: d.date for d in infos}
         groups = find_groups({i: s for i, s in signatures.items() if i in dates}, dates)
-        return cls(groups, link_allocations(infos, groups), states)
+        from .flags import load_flags
+
+        return cls(groups, link_allocations(infos, groups), states, load_flags())
 
     @property
     def n_groups(self) -> int:
         return len(set(self.groups.values()))
 
     def wanted(self, rid: str) -> State:
-        from .flags import load_flags
-
-        on = {d.code for d in load_flags() if d.enabled}
+        on = {d.code for d in self.defs if d.enabled}
         dup = self.groups.get(rid)
         allocs = []
         for i in range(len(self.states[rid][1])):
@@ -256,10 +258,11 @@ class Plan:
         want = self.wanted(rid)
         if want == self.states[rid]:
             return raw
-        return restamp(raw, want[0], {i: ref for i, (ref, _f) in enumerate(want[1]) if ref is not None})
+        return restamp(raw, want[0], {i: ref for i, (ref, _f) in enumerate(want[1]) if ref is not None}, self.defs)
 
 
-def restamp(raw: bytes, duplicate_of: str | None, links: Mapping[int, tuple[str, int]]) -> bytes:
+def restamp(raw: bytes, duplicate_of: str | None, links: Mapping[int, tuple[str, int]],
+            defs: tuple[Any, ...] | None = None) -> bytes:
     """A record line with `duplicate_of`, allocation links and batch flags replaced (validated again)."""
     from .flags import add_flag
     from .records import AllocationRef, Communique
@@ -271,7 +274,7 @@ def restamp(raw: bytes, duplicate_of: str | None, links: Mapping[int, tuple[str,
         ref = links.get(i)
         a.duplicate_of = AllocationRef(id=ref[0], index=ref[1]) if ref else None
         if duplicate_of is not None:
-            add_flag(a, "duplicate_story")
+            add_flag(a, "duplicate_story", defs)
         if ref is not None:
-            add_flag(a, "duplicate_allocation")
+            add_flag(a, "duplicate_allocation", defs)
     return rec.model_dump_json().encode("utf-8") + b"\n"

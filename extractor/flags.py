@@ -189,9 +189,10 @@ def apply_flags(record: Communique, *, include_disabled: bool = False,
     return record
 
 
-def add_flag(item: Allocation | Amount | Organization | Place | DateMention, code: str) -> bool:
+def add_flag(item: Allocation | Amount | Organization | Place | DateMention, code: str,
+             defs: Sequence[FlagDef] | None = None) -> bool:
     """Add a batch flag when it is enabled in the data file, keeping the file's order; True if added."""
-    defs = load_flags()
+    defs = load_flags() if defs is None else defs
     if code in item.flags or not any(d.code == code and d.enabled for d in defs):
         return False
     order = {d.code: i for i, d in enumerate(defs)}
