@@ -33,6 +33,7 @@ class Context:
     org_mentions: dict[str, list[int]] = field(default_factory=dict)
     place_mentions: dict[str, list[int]] = field(default_factory=dict)
     shares: dict[int, list[Allocation]] = field(default_factory=dict)
+    mismatch: dict[int | None, bool] = field(default_factory=dict)
 
     @classmethod
     def of(cls, record: Communique) -> Context:
@@ -78,6 +79,12 @@ def _place_inherited(ctx: Context, a: Allocation) -> bool:
 def _shares_mismatch(ctx: Context, a: Allocation) -> bool:
     """The total (or a share) of a split whose shares, all in its currency, do not sum to the total."""
     total_index = a.part_of if a.part_of is not None else a.amount_index
+    if total_index not in ctx.mismatch:  # once per total: a long list of shares is summed once
+        ctx.mismatch[total_index] = _split_mismatch(ctx, total_index)
+    return ctx.mismatch[total_index]
+
+
+def _split_mismatch(ctx: Context, total_index: int | None) -> bool:
     shares = ctx.shares.get(total_index) if total_index is not None else None
     amounts = ctx.record.amounts
     if not shares or total_index is None or not 0 <= total_index < len(amounts):
