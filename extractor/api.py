@@ -126,6 +126,7 @@ def _rows(records: Iterable[Communique | dict[str, Any]]) -> dict[str, list[dict
             "dateline_place": dl.get("place"), "agency": dl.get("agency"),
             "n_amounts": len(r.get("amounts", [])), "n_allocations": len(r.get("allocations", [])),
             "text_sha256": r.get("text_sha256"), "extractor_version": (r.get("extractor") or {}).get("version"),
+            "duplicate_of": r.get("duplicate_of"),
         })
         for i, a in enumerate(r.get("amounts", [])):
             rows["amounts"].append({"doc_id": did, "index": i, **a})
@@ -156,13 +157,15 @@ def _rows(records: Iterable[Communique | dict[str, Any]]) -> dict[str, list[dict
                 "beneficiaries": list(al.get("beneficiaries") or []), "places": list(al.get("places") or []),
                 "partners": list(al.get("partners") or []), "part_of": al.get("part_of"),
                 "evidence": ev.get("text"), "evidence_start": ev.get("start"), "evidence_end": ev.get("end"),
+                "flags": list(al.get("flags") or []), "duplicate_of_id": (al.get("duplicate_of") or {}).get("id"),
+                "duplicate_of_index": (al.get("duplicate_of") or {}).get("index"),
             })
     return rows
 
 
 COLUMNS: dict[str, list[str]] = {
     "documents": ["doc_id", "source", "title", "date", "dateline_place", "agency", "n_amounts",
-                  "n_allocations", "text_sha256", "extractor_version"],
+                  "n_allocations", "text_sha256", "extractor_version", "duplicate_of"],
     "amounts": ["doc_id", "index", "text", "start", "end", "value", "value_max", "currency", "qualifier", "rule"],
     "places": ["doc_id", "name", "type", "code", "latitude", "longitude", "rule", "n_mentions", "first_start"],
     "beneficiaries": ["doc_id", "category", "n_mentions", "mentions"],
@@ -171,7 +174,8 @@ COLUMNS: dict[str, list[str]] = {
     "quantities": ["doc_id", "text", "start", "end", "value", "unit", "rule"],
     "allocations": ["doc_id", "index", "amount_index", "value", "value_max", "currency", "qualifier",
                     "amount_text", "funder", "programme", "purpose", "beneficiaries", "places", "partners",
-                    "part_of", "evidence", "evidence_start", "evidence_end"],
+                    "part_of", "evidence", "evidence_start", "evidence_end", "flags", "duplicate_of_id",
+                    "duplicate_of_index"],
 }
 
 

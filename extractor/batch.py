@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from . import __version__
+from .dupes import Plan
 from .io import DEFAULT_MAX_BYTES, Failure, atomic_writer, list_inputs
 from .outdir import OutputError, claim, create_new
 from .pipeline import DEFAULT_MODEL
@@ -46,6 +47,12 @@ class Summary:
     workers: int = 1
     formats: list[str] = field(default_factory=lambda: ["jsonl"])
     error_types: dict[str, int] = field(default_factory=dict)
+    duplicate_groups: int = 0
+    """Groups of near-duplicate documents (each counted once in totals)."""
+    duplicate_records: int = 0
+    """Records that repeat an earlier one of their group (`duplicate_of` set)."""
+    linked_allocations: int = 0
+    """Allocations that repeat one of an earlier document (`duplicate_of` set: not to be summed again)."""
 
     def line(self) -> str:
         return (f"{self.inputs} inputs: {self.records} records ({self.unchanged} unchanged), "
@@ -161,6 +168,7 @@ def _extract_into(out: Path, files: list[Path | Failure], opts: Options, summary
         stack.enter_context(tmp)
         errors = stack.enter_context(atomic_writer(out / "errors.jsonl"))
         index: list[tuple[str, int, int]] = []
+        signatures: dict[str, bytes] = {}
         seen: set[str] = set()
         known = {k: v.key for k, v in previous.items()}
         for res in iter_results(files, opts, workers=summary.workers, known=known or None):
@@ -175,19 +183,28 @@ def _extract_into(out: Path, files: list[Path | Failure], opts: Options, summary
                 tmp.write(line)
                 tmp.flush()
                 index.append((res.id or "", pos, len(line)))
+                if res.signature is not None:
+                    signatures[res.id or ""] = res.signature
                 summary.records += 1
                 summary.unchanged += int(res.unchanged)
             if progress:
                 progress(summary.inputs, max(total, summary.inputs))
         index.sort(key=lambda x: x[0])
+        plan = Plan.build(((rid, _read_at(tmp, pos, length)) for rid, pos, length in index), signatures)
         with atomic_writer(records_path, "wb") as fh:
-            for _id, pos, length in index:
-                tmp.seek(pos)
-                fh.write(tmp.read(length))
+            for rid, pos, length in index:
+                fh.write(plan.line(rid, _read_at(tmp, pos, length)))
+        summary.duplicate_groups, summary.duplicate_records = plan.n_groups, len(plan.groups)
+        summary.linked_allocations = len(plan.links)
     for p in [partial_path, *old_partials]:
         with contextlib.suppress(OSError):
             p.unlink()  # a planted link is removed, never its target
     summary.error_types = dict(sorted(error_types.items()))
+
+
+def _read_at(fh: BinaryIO, pos: int, length: int) -> bytes:
+    fh.seek(pos)
+    return fh.read(length)
 
 
 def _mtime(p: Path) -> float:

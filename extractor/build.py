@@ -11,6 +11,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from . import __version__
+from .flags import apply_flags
 from .patterns import patterns_sha256
 from .pipeline import model_name
 from .records import Communique
@@ -53,7 +54,7 @@ def _given_date(value: str) -> _dt.date | None:
 
 def build_record(doc: Doc, nlp: Language, *, id: str, source: str, encoding: str | None = None,
                  metadata: dict[str, Any] | None = None, check: bool = True) -> Communique:
-    """Merge every component's `export(doc)` into one record and validate it."""
+    """Merge every component's `export(doc)` into one record, validate it and set its review flags."""
     fields: dict[str, Any] = {}
     for _name, proc in nlp.pipeline:
         export = getattr(proc, "export", None)
@@ -72,4 +73,4 @@ def build_record(doc: Doc, nlp: Language, *, id: str, source: str, encoding: str
     if check:
         record.check_offsets(doc_text(doc))
     record._text = doc_text(doc)
-    return record
+    return apply_flags(record)

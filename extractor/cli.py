@@ -105,7 +105,9 @@ def _eval_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type
     ev.add_argument("gold_dirs", nargs="+", metavar="GOLD_DIR", help="folders of NAME.txt + NAME.gold.json")
     ev.add_argument("--records", help="score this records.jsonl instead of extracting the gold texts")
     ev.add_argument("--json", metavar="FILE", help="write {field: {p, r, f1, tp, fp, fn}} to FILE")
-    ev.add_argument("--per-doc", action="store_true", help="what each document missed and added, value by value")
+    ev.add_argument("--per-doc", action="store_true",
+                    help="what each document missed and added, value by value, and whether review flags "
+                         "mark wrong values (precision of flagged against unflagged ones)")
     ev.add_argument("--update-thresholds", metavar="FILE",
                     help="raise (never lower) this gold set's F1 floors in FILE (e.g. tests/thresholds.json)")
     ev.add_argument("--model", default=DEFAULT_MODEL, help="spaCy French pipeline package (default: %(default)s)")
@@ -148,7 +150,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
             print(f"communique: failed: {f}", file=sys.stderr)
     report = scoring.evaluate(golds, records)
     if args.per_doc:
+        from .flag_eval import flag_precision, flag_table
+
         print(report.per_doc())
+        print(flag_table(flag_precision(golds, records)))
     print(report.table())
     if args.json:
         Path(args.json).write_text(json.dumps(report.as_json(), indent=1) + "\n", encoding="utf-8")

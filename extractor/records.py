@@ -12,7 +12,9 @@ from typing import Any
 import pycountry
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
+"""1.1: `flags` on amounts, dates, places, organisations and allocations; `duplicate_of` on records and
+allocations (additions only: a 1.0 reader ignores them)."""
 
 
 class Qualifier(StrEnum):
@@ -86,6 +88,7 @@ class Amount(Mention):
     currency: str
     qualifier: Qualifier = Qualifier.exact
     rule: str | None = Field(default=None, description="id of the pattern that fired")
+    flags: list[str] = Field(default_factory=list, description="review flag codes (patterns/flags.jsonl)")
 
     @field_validator("currency")
     @classmethod
@@ -105,6 +108,7 @@ class DateMention(Mention):
     value: _dt.date
     granularity: Granularity
     rule: str | None = None
+    flags: list[str] = Field(default_factory=list, description="review flag codes (patterns/flags.jsonl)")
 
 
 class Dateline(_Model):
@@ -124,6 +128,7 @@ class Place(_Model):
     longitude: float | None = None
     mentions: list[Mention] = Field(default_factory=list)
     rule: str | None = None
+    flags: list[str] = Field(default_factory=list, description="review flag codes (patterns/flags.jsonl)")
 
 
 def _category_enum(schema: dict[str, Any]) -> None:
@@ -156,12 +161,20 @@ class Organization(_Model):
     roles: list[Role] = Field(default_factory=list)
     mentions: list[Mention] = Field(default_factory=list)
     rule: str | None = None
+    flags: list[str] = Field(default_factory=list, description="review flag codes (patterns/flags.jsonl)")
 
 
 class Quantity(Mention):
     value: float = Field(gt=0)
     unit: str
     rule: str | None = None
+
+
+class AllocationRef(_Model):
+    """An allocation of another record: its record `id` and its index in that record's `allocations`."""
+
+    id: str
+    index: int = Field(ge=0)
 
 
 class Allocation(_Model):
@@ -176,6 +189,9 @@ class Allocation(_Model):
     part_of: int | None = Field(default=None, description="index in `amounts` of the total this is part of")
     evidence: Mention
     rule: str | None = Field(default=None, description="ids of the rules that decided it, `;`-joined")
+    flags: list[str] = Field(default_factory=list, description="review flag codes (patterns/flags.jsonl)")
+    duplicate_of: AllocationRef | None = Field(
+        default=None, description="the same sum (funder, amount, place) reported by an earlier document of the batch")
 
 
 class ExtractorInfo(_Model):
@@ -205,6 +221,8 @@ class Communique(_Model):
     organizations: list[Organization] = Field(default_factory=list)
     quantities: list[Quantity] = Field(default_factory=list)
     allocations: list[Allocation] = Field(default_factory=list)
+    duplicate_of: str | None = Field(
+        default=None, description="id of the first record (by date, then id) of this story's near-duplicate group")
     extractor: ExtractorInfo
     _text: str | None = PrivateAttr(default=None)
     """The analysed text, kept (not serialised) by `extract`/`extract_many` for the notebook view."""

@@ -24,6 +24,7 @@ from typing import Any, cast
 from spacy.tokens import Doc
 
 from .build import _patterns_digest, build_record, text_sha256
+from .dupes import signature
 from .io import DEFAULT_MAX_BYTES, Document, Failure, doc_id, read_path
 from .pipeline import COMPONENTS, DEFAULT_MODEL, load_pipeline
 from .text import TEXT_KEY
@@ -69,6 +70,8 @@ class Result:
     record_json: str | None = None
     failure: Failure | None = None
     unchanged: bool = False
+    signature: bytes | None = None
+    """MinHash of the text (`dupes.signature`), for near-duplicate stories in the batch."""
 
 
 def default_workers() -> int:
@@ -166,9 +169,9 @@ def process_chunk(items: list[Item | Result], options: Options, known: dict[str,
             if isinstance(d, Failure):
                 results.append(Result(d.id, d.source, failure=d))
             elif known and known.get(d.id) == reuse_key(d):
-                results.append(Result(d.id, d.source, unchanged=True))
+                results.append(Result(d.id, d.source, unchanged=True, signature=signature(d.text)))
             else:
-                results.append(Result(d.id, d.source))
+                results.append(Result(d.id, d.source, signature=signature(d.text)))
                 docs.append(d)
     built = iter(_analyse(nlp, docs, options))
     for r in results:
@@ -371,7 +374,7 @@ def iter_results(items: Iterable[Item], options: Options | None = None, workers:
                 continue
             for d in _expand(it, options.max_bytes):
                 if isinstance(d, Document) and known.get(d.id) == reuse_key(d):
-                    yield Result(d.id, d.source, unchanged=True)
+                    yield Result(d.id, d.source, unchanged=True, signature=signature(d.text))
                 else:
                     yield d
 
