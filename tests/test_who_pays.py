@@ -539,3 +539,10 @@ def test_a_party_named_after_a_body_that_is_no_organisation_is_still_a_party() -
     rec = extract("Les élus ont approuvé une convention entre le conseil et l'Agence nationale pour la promotion "
                   "de la petite et moyenne entreprise (ANPME) pour une étude de 500.000 dirhams.")
     assert "partner" in _org(rec, "ANPME").roles
+
+
+def test_a_foreign_autonomous_community_that_takes_part_is_a_partner() -> None:
+    rec = extract("Neuf projets seront réalisés au Maroc avec la participation de la Communauté autonome des îles "
+                  "Canaries.")
+    org = _org(rec, "Communauté autonome des îles Canaries")
+    assert org.kind == "international" and "partner" in org.roles
