@@ -546,3 +546,9 @@ def test_a_foreign_autonomous_community_that_takes_part_is_a_partner() -> None:
                   "Canaries.")
     org = _org(rec, "Communauté autonome des îles Canaries")
     assert org.kind == "international" and "partner" in org.roles
+
+
+def test_the_body_of_an_official_who_speaks_issues_the_statement() -> None:
+    rec = extract("Les internats ont coûté 8,35 MDH. « Ces établissements aident les filles », indique M. Karim "
+                  "Alaoui, chef de la Division de l'action sociale.")
+    assert "issuer" in _org(rec, "Division de l'action sociale").roles
