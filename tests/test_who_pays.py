@@ -552,3 +552,10 @@ def test_the_body_of_an_official_who_speaks_issues_the_statement() -> None:
     rec = extract("Les internats ont coûté 8,35 MDH. « Ces établissements aident les filles », indique M. Karim "
                   "Alaoui, chef de la Division de l'action sociale.")
     assert "issuer" in _org(rec, "Division de l'action sociale").roles
+
+
+def test_the_source_a_reporter_quotes_issues_the_statement() -> None:
+    rec = extract("Le prêt de 15,4 milliards de yens est destiné, précise-t-on auprès du ministère de l'Economie et "
+                  "des Finances, à financer des projets de l'ONEP.")
+    assert "issuer" in _org(rec, "Ministère de l'Economie et des Finances").roles
+    assert _org(rec, "ONEP").name == "Office national de l'eau potable"  # before its 2011 merger into the ONEE
