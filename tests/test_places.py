@@ -93,6 +93,8 @@ POSITIVE = [
      {("Provinces du Sud", "other")}),
     ("a-town-after-a-body-s-name-is-a-place", "Le centre est géré par l'Association Tifawin à Tiznit.",
      {("Tiznit", "city")}),
+    ("provinces-a-text-calls-regions-keep-their-type", "Les stations seront construites dans les régions de "
+     "Khémisset et Khouribga.", {("Khémisset", "province"), ("Khouribga", "province")}),
     ("a-pronoun-points-back-at-a-work-not-a-town", "Trois digues seront bâties, dont celle de Oued Tamda "
      "(province de Tan-Tan).", {("Tan-Tan", "province")}),
     ("localities-list", "L'opération cible les localités de Tinzouline et d'Ouled Yahya.",

@@ -131,7 +131,7 @@ class PlaceGrammar:
                     if nxt is None:
                         break
                     out.append(Candidate(nxt.group("name"), nxt.start("name"), nxt.end("name"), str(rule.type),
-                                         rule.id, rule.weak))
+                                         rule.id, rule.weak, closed=rule.closed))
                     pos = nxt.end()
         out.extend(self._post(text))
         out.extend(self._table(text))
