@@ -559,3 +559,12 @@ def test_the_source_a_reporter_quotes_issues_the_statement() -> None:
                   "des Finances, à financer des projets de l'ONEP.")
     assert "issuer" in _org(rec, "Ministère de l'Economie et des Finances").roles
     assert _org(rec, "ONEP").name == "Office national de l'eau potable"  # before its 2011 merger into the ONEE
+
+
+def test_a_body_that_mobilises_its_teams_or_carries_out_works_implements() -> None:
+    rec = extract("Orange Maroc a mobilisé ses équipes techniques pour rétablir le réseau.")
+    assert _org(rec, "Orange Maroc").roles == ["implementer"]
+    rec = extract("La Direction provinciale de l'Équipement a procédé aux travaux de réhabilitation de la route.")
+    assert "implementer" in _org(rec, "Direction provinciale de l'Équipement").roles
+    rec = extract("L'Office national de l'eau a mobilisé 12 MDH pour les douars.")
+    assert "funder" in _org(rec, "Office national de l'eau").roles
