@@ -568,3 +568,11 @@ def test_a_body_that_mobilises_its_teams_or_carries_out_works_implements() -> No
     assert "implementer" in _org(rec, "Direction provinciale de l'Équipement").roles
     rec = extract("L'Office national de l'eau a mobilisé 12 MDH pour les douars.")
     assert "funder" in _org(rec, "Office national de l'eau").roles
+
+
+def test_the_body_that_carries_or_manages_the_project_implements_and_receiving_does_not_make_it_pay() -> None:
+    rec = extract("L'association Amal, porteuse du projet, a reçu 200.000 dirhams.")
+    assert _alloc(rec, 200_000).funder is None
+    assert "implementer" in _org(rec, "Association Amal").roles
+    rec = extract("L'association Tilila sera le gestionnaire du centre.")
+    assert _org(rec, "Association Tilila").roles == ["implementer"]
