@@ -95,6 +95,8 @@ POSITIVE = [
      {("Tiznit", "city")}),
     ("provinces-a-text-calls-regions-keep-their-type", "Les stations seront construites dans les régions de "
      "Khémisset et Khouribga.", {("Khémisset", "province"), ("Khouribga", "province")}),
+    ("the-south-east-is-an-area", "Les inondations dans le Sud-Est du Maroc ont coûté 2,5 MMDH.",
+     {("Sud-Est", "other"), ("Maroc", "country")}),
     ("a-pronoun-points-back-at-a-work-not-a-town", "Trois digues seront bâties, dont celle de Oued Tamda "
      "(province de Tan-Tan).", {("Tan-Tan", "province")}),
     ("localities-list", "L'opération cible les localités de Tinzouline et d'Ouled Yahya.",
