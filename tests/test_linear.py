@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import random
 import re
-import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
 import pytest
+from timing import ratio
 
 from extractor.components.linking_index import DraftStarts, PlacesByType, Stops, group_by_unit
 from extractor.components.organizations import _first_amount_after, _last_amount_before
@@ -31,19 +30,6 @@ REPORT = ("L'Agence de développement social (ADS) a débloqué 3,5 MDH pour 42 
           "- 500.000 DH pour les enfants de la province d'Agadir ;\n"
           "- 300.000 DH pour les personnes âgées à Guelmim.\n")
 CONTROLS = "".join(chr(c) for c in (*range(0, 9), *range(11, 32), 127)) + " 3 MDH \x00"
-
-
-def _seconds(fn: Callable[[], Any]) -> float:
-    t0 = time.perf_counter()
-    fn()
-    return time.perf_counter() - t0
-
-
-def _ratio(fn: Callable[[int], Any], n: int) -> float:
-    """Time of `fn(4n)` over time of `fn(n)`, each the best of two runs (linear ~4, quadratic ~16)."""
-    small = min(_seconds(lambda: fn(n)) for _ in range(2))
-    big = min(_seconds(lambda: fn(4 * n)) for _ in range(2))
-    return big / max(small, 1e-3)
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +60,7 @@ def test_linking_components_time_grows_linearly_on_a_long_report(fast_nlp, name:
     a guard against a quadratic return, not a test that failed."""
     docs = _docs_before(fast_nlp, name, REPORT, (n, 4 * n))
     proc = fast_nlp.get_pipe(name)
-    assert _ratio(lambda k: proc(docs[k].copy()), n) < 10
+    assert ratio(lambda k: proc(docs[k].copy()), n) < 10
 
 
 def test_allocations_time_grows_linearly_without_any_sentence_end(fast_nlp) -> None:
@@ -83,7 +69,7 @@ def test_allocations_time_grows_linearly_without_any_sentence_end(fast_nlp) -> N
     n = 150
     docs = _docs_before(fast_nlp, "communique_allocations", CONTROLS, (n, 4 * n))
     proc = fast_nlp.get_pipe("communique_allocations")
-    assert _ratio(lambda k: proc(docs[k].copy()), n) < 10
+    assert ratio(lambda k: proc(docs[k].copy()), n) < 10
     records = proc(docs[4 * n].copy())._.allocations
     assert len(records) >= 4 * n
     assert max(len(r["evidence"]["text"]) for r in records) <= MAX_UNIT_CHARS
@@ -92,7 +78,7 @@ def test_allocations_time_grows_linearly_without_any_sentence_end(fast_nlp) -> N
 def test_place_post_triggers_read_a_run_of_newlines_once(fast_nlp) -> None:
     """`post.bracketed_territory` opened on `\\s*`: a run of n newlines cost n^2 (5 s for 50 000)."""
     finder = fast_nlp.get_pipe("communique_places").grammar
-    assert _ratio(lambda k: finder.find("Tiznit" + "\n" * k + "x (province de Tiznit)"), 20_000) < 10
+    assert ratio(lambda k: finder.find("Tiznit" + "\n" * k + "x (province de Tiznit)"), 20_000) < 10
     [c] = [c for c in finder.find("à Ouetaya  (province de Tan-Tan)") if c.text == "Ouetaya"]
     assert c.rule == "post.bracketed_territory"
 

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from timing import ratio
 
 from extractor import extract
 from extractor.components.org_aliases import alias_occurrences, resolve_aliases
@@ -24,19 +25,6 @@ from extractor.runner import MAX_RUN_CHARS, Options, _Columns, analyse_long, pro
 
 DISPATCH = ("Tiznit, 12 mai 2021 (MAP) - L'Agence de développement social (ADS) a débloqué 3,5 MDH pour "
             "42 coopératives de femmes à Tiznit, le 3 juin 2021. L'ADS et l'INDH financent aussi 12 écoles.\n")
-
-
-def _seconds(fn: Callable[[], Any]) -> float:
-    t0 = time.perf_counter()
-    fn()
-    return time.perf_counter() - t0
-
-
-def _ratio(fn: Callable[[int], Any], n: int) -> float:
-    """Time of `fn(4n)` over time of `fn(n)`, each the best of two runs (linear ~4, quadratic ~16)."""
-    small = min(_seconds(lambda: fn(n)) for _ in range(2))
-    big = min(_seconds(lambda: fn(4 * n)) for _ in range(2))
-    return big / max(small, 1e-3)
 
 
 # -- finding 4: memory of long texts -----------------------------------------------------------------
@@ -83,7 +71,7 @@ def fast_nlp():
     return load_pipeline(fast=True)
 
 
-def _component_ratio(nlp: Any, name: str, unit: str, n_units: int) -> float:
+def _componentratio(nlp: Any, name: str, unit: str, n_units: int) -> float:
     own = [n for n, _ in nlp.pipeline if n.startswith("communique_")]
     before = own[: own.index(name)]
     docs: dict[int, Any] = {}
@@ -91,7 +79,7 @@ def _component_ratio(nlp: Any, name: str, unit: str, n_units: int) -> float:
         with nlp.select_pipes(enable=[n for n, _ in nlp.pipeline if n not in own or n in before]):
             docs[k] = analyse_long(nlp, unit * k, limit=50_000)
     proc = nlp.get_pipe(name)
-    return _ratio(lambda k: proc(docs[k]), n_units)
+    return ratio(lambda k: proc(docs[k]), n_units)
 
 
 DATED = "Le 12 mai 2021, puis le 3 juin 2022 et en mars 2023, 1,5 MDH pour 42 coopératives (2.000 personnes).\n"
@@ -107,7 +95,7 @@ PLACES = "À Tiznit, Agadir et Guelmim, la commune de Tafraout et la province d'
 ])
 def test_longtext_component_time_grows_linearly(fast_nlp, name: str, unit: str, n: int) -> None:
     """4x the text costs < 10x the time, 16x being quadratic (before: dates 25x, quantities 34x, places 17x)."""
-    assert _component_ratio(fast_nlp, name, unit, n) < 10
+    assert _componentratio(fast_nlp, name, unit, n) < 10
 
 
 def test_longtext_acronym_pass_time_grows_linearly(fast_nlp) -> None:
@@ -120,7 +108,7 @@ def test_longtext_acronym_pass_time_grows_linearly(fast_nlp) -> None:
             doc = analyse_long(fast_nlp, ALIASED * k, limit=50_000)
         cases[k] = (doc, doc.text, comp._resolve(doc, comp._candidates(doc)))
         assert len(comp._with_aliases(*cases[k])) > 2 * k  # every DAS and ADS is a mention
-    assert _ratio(lambda k: comp._with_aliases(*cases[k]), 300) < 10
+    assert ratio(lambda k: comp._with_aliases(*cases[k]), 300) < 10
 
 
 def _literal_aliases(text: str, mentions: list[Any], found: list[Any], usable: Callable[[int, int], bool],

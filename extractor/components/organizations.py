@@ -280,9 +280,7 @@ class OrganizationsComponent(InstalledRules):
     @staticmethod
     def _descriptive(doc: Doc, s: int, e: int) -> bool:
         """`l'association des parents d'élèves`: a definite article, the head, `de` and a common noun."""
-        if s == 0 or doc[s - 1].lower_ not in ("l'", "l’", "la", "le"):
-            return False
-        if e + 1 >= len(doc) or doc[e].lower_ not in ("de", "des", "du", "d'", "d’"):
+        if s == 0 or doc[s - 1].lower_ not in _DET or e + 1 >= len(doc) or doc[e].lower_ not in _DE:
             return False
         nxt = doc[e + 1]
         return nxt.is_alpha and nxt.is_lower and nxt.pos_ == "NOUN"
