@@ -506,6 +506,7 @@ class _Context:
         self.title = self._title(doc)
         self.dateline = self._dateline(doc)
         self.org_index = SortedRanges(orgs)
+        self.first_of_key = {o.key: o for o in reversed(orgs)}  # each key's first mention
         self.places = [p for p in places if not self.org_index.overlaps(p.start, p.end)]
         bodies = SortedRanges([o for o in orgs if o.kind != "programme"])
         self.bens = [b for b in bens if not bodies.overlaps(b.start, b.end)]
@@ -657,9 +658,9 @@ class _Context:
 
     def _abroad_first(self, orgs: list[Ent]) -> list[Ent]:
         """Morocco's own state gives way to a foreign or international body (a lender, a donor)."""
-        home = [o for o in orgs if self.cues.first("HOME_STATE", o.rule) is not None]
-        abroad = [o for o in orgs if o.kind == "international"]
-        return [o for o in orgs if o not in home] if home and abroad else orgs
+        home = {id(o) for o in orgs if self.cues.first("HOME_STATE", o.rule) is not None}
+        abroad = bool(home) and any(o.kind == "international" for o in orgs)
+        return [o for o in orgs if id(o) not in home] if abroad else orgs
 
     def partners_in(self, unit: Unit, d: Draft, funders_here: set[str]) -> list[str]:
         if d.alone:
@@ -778,8 +779,7 @@ def _pay_for_organ(ctx: _Context, d: Draft) -> None:
     pays) is paid by that body."""
     if d.funder is None or d.funder.acts_for is None:
         return
-    parent_key = fold(d.funder.acts_for)
-    parent = next((o for o in ctx.orgs if o.key == parent_key), None)
+    parent = ctx.first_of_key.get(fold(d.funder.acts_for))
     if parent is not None:
         d.funder, d.funder_name = parent, parent.label
         d.rule.append("funder.acts_for")
