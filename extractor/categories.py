@@ -7,13 +7,12 @@ lists place types and organisation kinds.
 
 from __future__ import annotations
 
-import json
 import re
 from functools import cache
 from pathlib import Path
 
 from .errors import PatternError
-from .patterns import resolve
+from .patterns import jsonl_objects, resolve
 
 BENEFICIARIES_FILE = "beneficiaries.jsonl"
 _CODE = re.compile(r"[a-z][a-z0-9_]*")
@@ -24,17 +23,10 @@ def _read(path: Path, mtime: float) -> tuple[tuple[str, ...], dict[str, int]]:
     codes: list[str] = []
     lines: dict[str, int] = {}
     with path.open(encoding="utf-8") as fh:
-        for lineno, raw in enumerate(fh, start=1):
-            line = raw.strip()
-            if not line or line.startswith("//"):
-                continue
-            try:
-                rule = json.loads(line)
-            except json.JSONDecodeError as e:
-                raise PatternError(path, f"not JSON: {e.msg}", lineno) from None
-            if isinstance(rule, dict) and isinstance(rule.get("id"), str):
+        for lineno, rule in jsonl_objects(path, fh):
+            if isinstance(rule.get("id"), str):
                 lines.setdefault(rule["id"], lineno)
-            if isinstance(rule, dict) and rule.get("label") == "CATEGORY":
+            if rule.get("label") == "CATEGORY":
                 code = rule.get("pattern")
                 if not isinstance(code, str) or not _CODE.fullmatch(code):
                     raise PatternError(path, f"a CATEGORY code must be a snake_case word, not {code!r}", lineno)

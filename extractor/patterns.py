@@ -11,7 +11,7 @@ import csv
 import hashlib
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
@@ -74,10 +74,8 @@ def _format_validation(err: ValidationError) -> str:
     return "; ".join(parts)
 
 
-def parse_jsonl(path: Path, model: type[R], lines: Iterable[str]) -> tuple[R, ...]:
-    """Validate JSONL lines against `model`; blank lines and `//` comments are skipped."""
-    out: list[R] = []
-    seen: set[str] = set()
+def jsonl_objects(path: Path, lines: Iterable[str]) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(line number, object) for each rule line; blank lines and `//` comments are skipped."""
     for lineno, line in enumerate(lines, start=1):
         line = line.strip()
         if not line or line.startswith("//"):
@@ -88,6 +86,14 @@ def parse_jsonl(path: Path, model: type[R], lines: Iterable[str]) -> tuple[R, ..
             raise PatternError(path, f"not JSON: {e.msg}", lineno) from None
         if not isinstance(raw, dict):
             raise PatternError(path, "a rule line must be a JSON object", lineno)
+        yield lineno, raw
+
+
+def parse_jsonl(path: Path, model: type[R], lines: Iterable[str]) -> tuple[R, ...]:
+    """Validate JSONL lines against `model`; blank lines and `//` comments are skipped."""
+    out: list[R] = []
+    seen: set[str] = set()
+    for lineno, raw in jsonl_objects(path, lines):
         try:
             item = model.model_validate(raw)
         except ValidationError as e:
