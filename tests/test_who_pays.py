@@ -576,3 +576,25 @@ def test_the_body_that_carries_or_manages_the_project_implements_and_receiving_d
     assert "implementer" in _org(rec, "Association Amal").roles
     rec = extract("L'association Tilila sera le gestionnaire du centre.")
     assert _org(rec, "Association Tilila").roles == ["implementer"]
+
+
+def test_a_body_that_mobilises_itself_or_the_departments_concerned_implements() -> None:
+    rec = extract("La Banque Populaire s'est rapidement mobilisée après les inondations.")
+    assert _org(rec, "Banque Populaire").roles == ["implementer"]
+    rec = extract("Le gouvernement a mobilisé l'ensemble des départements concernés pour ce programme.")
+    assert "implementer" in _org(rec, "Gouvernement").roles
+    rec = extract("L'Entraide nationale, pour sa part, s'est vu confier l'accompagnement des bénéficiaires.")
+    assert _org(rec, "Entraide nationale").roles == ["implementer"]
+
+
+def test_a_body_in_charge_of_managing_a_centre_implements() -> None:
+    rec = extract("L'association Nour, en charge de la gestion du foyer, accueille 40 pensionnaires.")
+    assert _org(rec, "Association Nour").roles == ["implementer"]
+
+
+def test_the_head_of_government_s_department_is_one_body_in_either_case() -> None:
+    for text in ("Le programme sera lancé en mars, souligne un communiqué du département du chef du gouvernement.",
+                 "Le programme sera lancé en mars, indique le Département du Chef du gouvernement."):
+        rec = extract(text)
+        dept = _org(rec, "Département du Chef du gouvernement")
+        assert dept is not None and dept.roles == ["issuer"], text
