@@ -598,3 +598,16 @@ def test_the_head_of_government_s_department_is_one_body_in_either_case() -> Non
         rec = extract(text)
         dept = _org(rec, "Département du Chef du gouvernement")
         assert dept is not None and dept.roles == ["issuer"], text
+
+
+def test_a_state_that_attributes_or_gives_a_sum_pays_it_and_is_no_place_there() -> None:
+    rec = extract("Des dons de 2 MDH ont été attribués par le Japon dans le cadre de ce programme.")
+    assert _alloc(rec, 2_000_000).funder == "Japon" and "Japon" not in _places(rec)
+    rec = extract("L'Italie donne 7 millions d'euros pour le développement au Maroc.")
+    assert _alloc(rec, 7_000_000).funder == "Italie" and "Italie" not in _places(rec)
+    assert _alloc(rec, 7_000_000).rule.startswith("given:given.donner")
+
+
+def test_giving_the_kick_off_is_no_giving() -> None:
+    rec = extract("La ministre a donné le coup d'envoi du programme doté de 1,25 milliard de dirhams.")
+    assert not rec.organizations and _alloc(rec, 1_250_000_000).funder is None
