@@ -293,3 +293,11 @@ def test_the_state_an_envoy_represents_is_no_place() -> None:
     assert "Japon" not in {p.name for p in rec.places}
     rec = extract("La consule générale d'Espagne a visité la coopérative. Le projet sera reproduit en Espagne.")
     assert "Espagne" in {p.name for p in rec.places}
+
+
+def test_a_territory_whose_contribution_is_stated_is_an_actor_not_a_place() -> None:
+    rec = extract("Le projet coûte 34 millions de dirhams, dont une contribution de 16 millions de dirhams "
+                  "de la région Souss-Massa.")
+    assert "Souss-Massa" not in {p.name for p in rec.places}
+    rec = extract("Les travaux dans la région de Souss-Massa coûtent 2 MDH.")
+    assert "Souss-Massa" in {p.name for p in rec.places}
