@@ -97,6 +97,19 @@ def test_allocations_total_and_dont_parts(nlp) -> None:
     assert out[0]["partners"] == ["Fondation Atlas"]
 
 
+def test_allocations_windows_are_factory_settings_read_from_config(nlp) -> None:
+    from extractor.components.allocations import Settings
+    from extractor.pipeline import load_pipeline
+
+    config = nlp.get_pipe_config("communique_allocations")
+    assert {k: config[k] for k in Settings.defaults()} == Settings.defaults()
+    narrow = load_pipeline(config=(("communique_allocations", (("part_before_chars", 2),)),))
+    text = ("Le dispensaire a coûté 5 MDH, dont 3 MDH apportés par l'Agence Oasis et 2 MDH par la "
+            "Fondation Atlas.")
+    out = _link(narrow, text, orgs=[("Agence Oasis", OASIS), ("Fondation Atlas", ATLAS)])
+    assert [a["part_of"] for a in out] == [None, None, None]  # `dont ` no longer fits before the sum
+
+
 def test_allocations_bullet_list_read_with_its_intro(nlp) -> None:
     text = ("La Fondation Atlas mobilisera 10 MDH dans la province de Tata, répartis comme suit :\n"
             "- 6 MDH pour la mise à niveau des écoles ;\n"
