@@ -124,6 +124,32 @@ def test_allocations_bullet_list_read_with_its_intro(nlp) -> None:
     assert out[1]["evidence"]["text"].startswith("- 6 MDH")
 
 
+def test_allocations_generic_place_type_must_be_a_contract_place_type() -> None:
+    from extractor.records import PlaceType
+
+    for typ in PlaceType:
+        AllocationCues((AllocationRule(id="g", label="GENERIC_PLACE", pattern="la zone", type=typ.value),))
+    with pytest.raises(PatternError):
+        AllocationCues((AllocationRule(id="g", label="GENERIC_PLACE", pattern="la zone", type="canton"),))
+
+
+def test_allocations_phrase_ends_where_a_clause_end_rule_of_the_data_says() -> None:
+    text = "pour la construction d'un centre au profit des jeunes"
+    start = len("pour ")
+    s, e = cues().phrase_after(text, start, len(text))
+    assert text[s:e] == "la construction d'un centre"
+    only_marks = AllocationCues((AllocationRule(id="m", label="CLAUSE_END", pattern="[,;.]"),))
+    s, e = only_marks.phrase_after(text, start, len(text))
+    assert text[s:e] == "la construction d'un centre au profit des jeunes"
+
+
+def test_allocations_only_the_home_country_is_a_place_of_spending(nlp) -> None:
+    text = "La France a accordé 3 MDH pour des puits au Maroc."
+    out = _link(nlp, text, places=[("France", {"name": "France", "type": "country"}),
+                                   ("Maroc", {"name": "Maroc", "type": "country"})])
+    assert out[0]["places"] == ["Maroc"]
+
+
 @pytest.mark.parametrize("text", [
     pytest.param("Sur le marché de Tata, le prix du kilo de dattes a atteint 40 DH.", id="price"),
     pytest.param("Chaque ouvrier du chantier percevra un salaire mensuel de 3.000 dirhams.", id="salary"),

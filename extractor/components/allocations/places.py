@@ -8,24 +8,19 @@ that name none.
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from ...place_types import provincial_alike
 from .entities import Ent, most_mentioned
 
 if TYPE_CHECKING:
     from .context import Context
 
-_LIST_GAP = re.compile(r"\s*(?:,|\bet\b)\s*(?:(?:de|d['’]|du|des)\s*)?(?:(?:la|l['’])\s*)?")
-HOME_COUNTRY_KEYS = frozenset({"maroc"})
-"""Folded names of the country the communiqués are about: the only country that is a place of spending."""
-PROVINCE_LIKE = {"province": ("province", "prefecture"), "prefecture": ("prefecture", "province")}
 
-
-def _types_of(typ: str | None) -> tuple[str | None, ...]:
-    """The place types a generic noun of type `typ` may stand for (a province or a prefecture alike)."""
-    return PROVINCE_LIKE.get(typ or "", (typ,))
+def _abroad(ctx: Context, p: Ent) -> bool:
+    """A country other than the one the communiqués are about (HOME_COUNTRY rules, on folded names)."""
+    return p.type == "country" and ctx.cues.fullmatch("HOME_COUNTRY", p.key) is None
 
 
 def main_place(ctx: Context) -> Ent | None:
@@ -40,10 +35,10 @@ def main_place(ctx: Context) -> Ent | None:
     for hit in ctx.cues.all("GENERIC_PLACE", ctx.text):
         if ctx.named_at(hit.start, hit.end):
             continue
-        last = ctx.places_by_type.last_ending_by(hit.start, _types_of(hit.type))
+        last = ctx.places_by_type.last_ending_by(hit.start, provincial_alike(hit.type))
         if last is not None:
             refs.append(replace(last, start=hit.start, end=hit.end))
-    home = [p for p in ctx.places if p.type != "country" or p.key in HOME_COUNTRY_KEYS]
+    home = [p for p in ctx.places if not _abroad(ctx, p)]
     return most_mentioned(home + refs, weigh)
 
 
@@ -55,10 +50,10 @@ def not_spent(ctx: Context) -> set[tuple[int, int]]:
     excluded_end = -1
     window = ctx.settings.place_exclude_before_chars
     for p in ctx.places:
-        if p.type == "country" and p.key not in HOME_COUNTRY_KEYS:
+        if _abroad(ctx, p):
             out.add((p.start, p.end))
         elif ctx.cues.ends_with("PLACE_EXCLUDE_BEFORE", ctx.text[max(0, p.start - window):p.start]) or (
-                excluded_end >= 0 and _LIST_GAP.fullmatch(ctx.text[excluded_end:p.start])):
+                excluded_end >= 0 and ctx.cues.fullmatch("PLACE_LIST_GAP", ctx.text[excluded_end:p.start])):
             out.add((p.start, p.end))
             excluded_end = p.end
             continue
@@ -90,7 +85,7 @@ def places_in(ctx: Context, s: int, e: int) -> list[str]:
 
 def _resolve_generic(ctx: Context, pos: int, typ: str | None) -> Ent | None:
     """`la province` is the province last named before it, else the document's main one of that type."""
-    types = _types_of(typ)
+    types = provincial_alike(typ)
     last = ctx.places_by_type.last_ending_by(pos, types)
     if last is not None:
         return last

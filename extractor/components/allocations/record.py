@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ...normalizers.allocations import phrase_after, strip_span
+from ...normalizers.allocations import strip_span
 from ..amounts import amount_dict
 from .entities import Draft, same_org
 from .partners import partners_in
@@ -60,7 +60,7 @@ def _programme(ctx: Context, d: Draft) -> str | None:
     for s, e in spans:
         hit = ctx.cues.first("PROGRAMME", ctx.text[s:e])
         if hit is not None:
-            ps = phrase_after(ctx.text, s + hit.start, e, max_chars=ctx.settings.phrase_chars)
+            ps = ctx.cues.phrase_after(ctx.text, s + hit.start, e, max_chars=ctx.settings.phrase_chars)
             if ps:
                 return ctx.text[ps[0]:ps[1]]
         for o in ctx.org_index.inside(s, e):
@@ -83,7 +83,7 @@ def _purpose(ctx: Context, d: Draft) -> str | None:
             if ctx.org_index.holding(pos + hit.start):
                 pos += max(hit.end, 1)  # `pour` inside a name (Initiative nationale pour le ...) is no purpose
                 continue
-            ps = phrase_after(text, pos + hit.end, d.unit.end, max_chars=ctx.settings.phrase_chars)
+            ps = ctx.cues.phrase_after(text, pos + hit.end, d.unit.end, max_chars=ctx.settings.phrase_chars)
             if ps:
                 return text[ps[0]:ps[1]]
             break
