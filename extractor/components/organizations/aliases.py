@@ -6,13 +6,14 @@ from spacy.tokens import Doc
 
 from ...normalizers.organizations import OrgLexicon
 from ..org_aliases import resolve_aliases
-from .model import _ACRONYM_BEFORE, _CLOSE_PAREN, _PAREN, _PAREN_LONG, _Mention
+from .model import _ACRONYM_BEFORE, _CLOSE_PAREN, _PAREN, _PAREN_LONG, Windows, _Mention
 
 
 class Aliases:
     """Mixin of the component: every use of a bracketed acronym joins its long form."""
 
     lex: OrgLexicon
+    windows: Windows
 
     def _aliases(self, text: str, mentions: list[_Mention]) -> list[tuple[_Mention, str, int, int, bool]]:
         """Acronyms given by the text: `Long form (ACR)` and `ACR (Long form)`.
@@ -20,13 +21,13 @@ class Aliases:
         Returns (long-form mention, acronym, acronym start, acronym end, long form is in brackets)."""
         out = []
         for m in mentions:
-            pm = _PAREN.match(text, m.end, min(len(text), m.end + 70))
+            pm = _PAREN.match(text, m.end, min(len(text), m.end + self.windows.acronym_after_chars))
             if pm is not None:
                 alias = pm.group(1)
                 if self._is_acronym(alias, text[m.start:m.end]):
                     out.append((m, alias, pm.start(1), pm.end(1), False))
                     continue
-            bm = _ACRONYM_BEFORE.search(text, max(0, m.start - 30), m.start)
+            bm = _ACRONYM_BEFORE.search(text, max(0, m.start - self.windows.acronym_before_chars), m.start)
             if bm is not None and _CLOSE_PAREN.match(text, m.end) \
                     and self._is_acronym(bm.group(1), text[m.start:m.end]):
                 out.append((m, bm.group(1), bm.start(1), bm.end(1), True))
@@ -44,7 +45,7 @@ class Aliases:
         by_start = {m.start: m for m in mentions}
         out = []
         for m in mentions:
-            pm = _PAREN_LONG.match(text, m.end, min(len(text), m.end + 250))
+            pm = _PAREN_LONG.match(text, m.end, min(len(text), m.end + self.windows.gloss_chars))
             x = by_start.get(pm.start(1)) if pm else None
             if pm is not None and x is not None and x.end == pm.end(1) and x is not m:
                 x.definition = True

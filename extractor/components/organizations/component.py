@@ -17,31 +17,19 @@ How it reads a text (every word list is data under `patterns/organizations/`):
 
 from __future__ import annotations
 
-import re
+from dataclasses import asdict
 from typing import Any
 
-import numpy
 from spacy.language import Language
-from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 
-from ...gazetteer import load_gazetteer, names_of_type
-from ...normalizers.organizations import (
-    GRAMMAR_FILE,
-    KNOWN_FILE,
-    ROLES_FILE,
-    TRIGGERS_FILE,
-    KnownOrg,
-    OrgLexicon,
-    TriggerRule,
-    lexicon,
-)
-from ...text import doc_text, strip_accents
+from ...normalizers.organizations import GRAMMAR_FILE, KNOWN_FILE, ROLES_FILE, TRIGGERS_FILE, OrgLexicon, lexicon
+from ...text import doc_text
 from ..serialize import InstalledRules
 from .aliases import Aliases
-from .candidates import Candidates, _first_token_words
+from .candidates import Candidates
 from .linking import Linking
-from .model import SPAN_KEY, OrgMention, _Org
+from .model import SPAN_KEY, WINDOWS, OrgMention, Windows, _Org
 from .resolution import Resolution
 from .roles import Roles
 
@@ -51,79 +39,54 @@ from .roles import Roles
     assigns=["doc.spans", "span._.org"],
     requires=["doc.spans", "span._.amount"],
     default_config={"span_key": SPAN_KEY, "known": KNOWN_FILE, "triggers": TRIGGERS_FILE,
-                    "grammar": GRAMMAR_FILE, "roles": ROLES_FILE, "amounts_key": "amounts"},
+                    "grammar": GRAMMAR_FILE, "roles": ROLES_FILE, "amounts_key": "amounts", **asdict(WINDOWS)},
 )
 def make_organizations(nlp: Language, name: str, *, span_key: str = SPAN_KEY, known: str = KNOWN_FILE,
                        triggers: str = TRIGGERS_FILE, grammar: str = GRAMMAR_FILE, roles: str = ROLES_FILE,
-                       amounts_key: str = "amounts") -> OrganizationsComponent:
+                       amounts_key: str = "amounts",
+                       max_name_tokens: int = WINDOWS.max_name_tokens,
+                       after_cue_chars: int = WINDOWS.after_cue_chars,
+                       before_cue_gap_chars: int = WINDOWS.before_cue_gap_chars,
+                       left_context_chars: int = WINDOWS.left_context_chars,
+                       amount_after_chars: int = WINDOWS.amount_after_chars,
+                       amount_before_chars: int = WINDOWS.amount_before_chars,
+                       sum_follows_chars: int = WINDOWS.sum_follows_chars,
+                       acronym_after_chars: int = WINDOWS.acronym_after_chars,
+                       acronym_before_chars: int = WINDOWS.acronym_before_chars,
+                       gloss_chars: int = WINDOWS.gloss_chars,
+                       descriptor_gap_tokens: int = WINDOWS.descriptor_gap_tokens) -> OrganizationsComponent:
+    """The organisations pipe.
+
+    `span_key` (default `organizations`): the span group written; `amounts_key` (default `amounts`): the
+    span group of sums of money read; `known`, `triggers`, `grammar`, `roles`: the rule files under the
+    patterns folder (defaults `organizations/known.csv`, `triggers.jsonl`, `grammar.jsonl`, `roles.jsonl`).
+    The other settings are how far the pipe reads around a name, each documented on `model.Windows`
+    with its default: `max_name_tokens` (25), `after_cue_chars` (280), `before_cue_gap_chars` (200),
+    `left_context_chars` (40), `amount_after_chars` (90), `amount_before_chars` (60), `sum_follows_chars`
+    (150), `acronym_after_chars` (70), `acronym_before_chars` (30), `gloss_chars` (250),
+    `descriptor_gap_tokens` (4).
+    """
+    windows = Windows(max_name_tokens, after_cue_chars, before_cue_gap_chars, left_context_chars,
+                      amount_after_chars, amount_before_chars, sum_follows_chars, acronym_after_chars,
+                      acronym_before_chars, gloss_chars, descriptor_gap_tokens)
     return OrganizationsComponent(nlp, name, span_key=span_key, known=known, triggers=triggers,
-                                  grammar=grammar, roles=roles, amounts_key=amounts_key)
-
-
-def _is_acronym_like(s: str) -> bool:
-    """A variant matched on exact spelling: one word with a capital after its first letter (INDH, KfW, UM6P)."""
-    return len(s.split()) == 1 and any(c.isupper() for c in s[1:])
+                                  grammar=grammar, roles=roles, amounts_key=amounts_key, windows=windows)
 
 
 class OrganizationsComponent(Candidates, Resolution, Aliases, Linking, Roles, InstalledRules):
     """Finds organisations; one span per mention in `doc.spans[span_key]`, `span._.org` on each."""
 
-    def __init__(self, nlp: Language, name: str, *, span_key: str, known: str, triggers: str,
-                 grammar: str, roles: str, amounts_key: str) -> None:
+    def __init__(self, nlp: Language, name: str, *, span_key: str = SPAN_KEY, known: str = KNOWN_FILE,
+                 triggers: str = TRIGGERS_FILE, grammar: str = GRAMMAR_FILE, roles: str = ROLES_FILE,
+                 amounts_key: str = "amounts", windows: Windows = WINDOWS) -> None:
         self.name = name
         self.span_key = span_key
         self.amounts_key = amounts_key
+        self.windows = windows
         self.lex: OrgLexicon = lexicon(known, triggers, grammar, roles)
-        self.known_by_key: dict[str, KnownOrg] = {}
-        self.phrase_lower = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self.phrase_orth = PhraseMatcher(nlp.vocab, attr="ORTH")
-        for k in self.lex.known:
-            self.known_by_key[k.id] = k
-            forms = [k.name, *k.variants] + ([k.acronym] if k.acronym else [])
-            forms += [f.replace("'", "’") for f in forms if "'" in f]  # typographic apostrophes too
-            lower = [f for f in forms if not _is_acronym_like(f)]
-            orth = [f for f in forms if _is_acronym_like(f)]
-            if lower:
-                self.phrase_lower.add(k.id, list(nlp.tokenizer.pipe(lower)))
-            if orth:
-                self.phrase_orth.add(k.id, list(nlp.tokenizer.pipe(orth)))
-        det = self.lex.macros.get("DET", "")
-        # gaps between a role cue and the first mention of a list, and between list members
-        self.first_gap = re.compile(
-            rf"\s*(?:{det}[\wÀ-ÿ'’-]+(?:\s+[\wÀ-ÿ'’-]+){{0,2}}\s*(?:,|\bet\b)\s*){{0,2}}{det}(?:(?!(?:que|qui|dont|dans|sur|pour|par|avec|au|aux|à|en|chez|de|des|du)\s)[a-zà-ÿœ-]+\s+){{0,4}}")
-        self.adjacent_gap = re.compile(rf"\s*{det}")
-        # up to two items that name no known body may sit between two members (`l'État, les trois
-        # régions, l'ONCF, la BXY et la CDG`)
-        self.list_gap = re.compile(rf"\s*(?:\([^()]{{1,240}}\)\s*)?"
-                                   rf"(?:,\s*{det}(?:[\wÀ-ÿœ'’&-]+\s*){{1,4}}(?=,|\s+et\s)){{0,2}}\s*"
-                                   rf"(?:,\s*(?:et\s+)?|et\s+|ainsi\s+qu(?:e\s+|['’]\s*)|ou\s+)"
-                                   rf"(?:de\s+|d['’]\s*|par\s+)?{det}(?:[a-zà-ÿœ-]+\s+){{0,3}}")
-        self.rule_by_id = {cr.rule.id: cr.rule for cr in self.lex.roles}
-        self.before_cues = [cr for cr in self.lex.roles if cr.rule.side == "before" and cr.rule.scope != "amount"]
-        self.before_amount = [cr for cr in self.lex.roles if cr.rule.side == "before" and cr.rule.scope == "amount"]
-        self.after_adjacent = [cr for cr in self.lex.roles if cr.rule.side == "after" and cr.rule.scope != "amount"]
-        self.after_amount = [cr for cr in self.lex.roles if cr.rule.side == "after" and cr.rule.scope == "amount"]
-        self.matcher = Matcher(nlp.vocab)
-        # a trigger read from the gazetteer (states used as actors): its heads are place names
-        self.gazetteer_heads = PhraseMatcher(nlp.vocab, attr="ORTH")
-        self.regex_triggers: list[tuple[TriggerRule, re.Pattern[str]]] = []
-        self.places_index = load_gazetteer()
-        heads: set[str] = set()
-        for t in self.lex.triggers.values():
-            if t.regex is not None:
-                self.regex_triggers.append((t, re.compile(t.regex, re.VERBOSE)))
-                continue
-            if t.gazetteer is not None:
-                names = {n for n, code in names_of_type(t.gazetteer) if code not in t.exclude_codes}
-                names = sorted(names | {strip_accents(n) for n in names})  # `Etats-Unis` as often as `États-Unis`
-                self.gazetteer_heads.add(t.id, list(nlp.tokenizer.pipe(names)))
-                continue
-            self.matcher.add(t.id, [t.pattern])
-            heads |= _first_token_words(t)
-        # the Matcher only runs on short windows that open on a trigger head word (much faster
-        # than running every pattern over every token)
-        self.head_ids = numpy.array(sorted(nlp.vocab.strings.add(w) for w in heads), dtype="uint64")
-        self.window = max(len(t.pattern) for t in self.lex.triggers.values() if t.gazetteer is None and not t.regex)
+        self._known_matchers(nlp)
+        self._compile_roles()
+        self._trigger_matchers(nlp)
         Span.set_extension("org", default=None, force=True)
 
     # ------------------------------------------------------------------ main

@@ -22,51 +22,19 @@ class Linking:
         return f
 
     def _link(self, text: str, mentions: list[_Mention], glosses: list[tuple[_Mention, _Mention]]) -> list[_Org]:
+        """Organisations in order of first mention, each with its mentions."""
         orgs: list[_Org] = []
         by_key: dict[str, int] = {}
         by_mention: dict[int, int] = {}
         deferred: list[_Mention] = []
         for m in mentions:
-            mtext = text[m.start:m.end]
             if m.alias_of is not None:
                 continue  # linked below, once its long form has an organisation
-            if m.known is not None:
-                key = "known:" + m.known.id
-                if key not in by_key:
-                    by_key[key] = len(orgs)
-                    orgs.append(_Org(key, m.known.name, m.known.kind, m.rule, known=m.known,
-                                     folds={fold(m.known.name)}))
-                idx = by_key[key]
-                o = orgs[idx]
-                if m.known.acronym and re.search(rf"(?<![\w-]){re.escape(m.known.acronym)}(?![\w-])", mtext):
-                    o.acronym = m.known.acronym
-                if m.defines:
-                    o.acronym = o.acronym or m.defines
-                self._attach(o, m, mtext)
-                by_mention[id(m)] = idx
-                continue
-            f = self._equiv(fold(mtext))
-            idx = self._antecedent(orgs, f)
+            idx = self._link_known(text, m, orgs, by_key) if m.known is not None \
+                else self._link_generic(text, m, orgs, by_key)
             if idx is None:
-                if m.bare or (m.trigger is not None and m.trigger.linked_only):
-                    deferred.append(m)  # may refer forward (`Conseil régional` in a letterhead)
-                    continue
-                key = "generic:" + f
-                idx = by_key.get(key)
-                if idx is None:
-                    idx = len(orgs)
-                    by_key[key] = idx
-                    t = m.trigger
-                    kind = str(t.label) if t else "other"
-                    if kind != "association" and (m.foreign or self.lex.foreign.search(mtext.lower())):
-                        kind = "international"
-                    orgs.append(_Org(key, mtext[:1].upper() + mtext[1:], kind, m.rule,
-                                     actor_only=bool(t and t.actor_only), folds={f},
-                                     role_gated=bool(t and t.role_gated)))
-            o = orgs[idx]
-            if m.defines and o.acronym is None:
-                o.acronym = m.defines
-            self._attach(o, m, mtext)
+                deferred.append(m)  # may refer forward (`Conseil régional` in a letterhead)
+                continue
             by_mention[id(m)] = idx
         for m in mentions:
             idx = by_mention.get(id(m.alias_of)) if m.alias_of is not None else None
@@ -83,6 +51,50 @@ class Linking:
                 self._attach(orgs[idx], m, text[m.start:m.end])
                 by_mention[id(m)] = idx
         return self._merge_glosses(text, orgs, by_mention, glosses)
+
+    def _link_known(self, text: str, m: _Mention, orgs: list[_Org], by_key: dict[str, int]) -> int:
+        """A known organisation's mention joins its organisation (made at its first mention)."""
+        assert m.known is not None
+        mtext = text[m.start:m.end]
+        key = "known:" + m.known.id
+        if key not in by_key:
+            by_key[key] = len(orgs)
+            orgs.append(_Org(key, m.known.name, m.known.kind, m.rule, known=m.known, folds={fold(m.known.name)}))
+        idx = by_key[key]
+        o = orgs[idx]
+        if m.known.acronym and re.search(rf"(?<![\w-]){re.escape(m.known.acronym)}(?![\w-])", mtext):
+            o.acronym = m.known.acronym
+        if m.defines:
+            o.acronym = o.acronym or m.defines
+        self._attach(o, m, mtext)
+        return idx
+
+    def _link_generic(self, text: str, m: _Mention, orgs: list[_Org], by_key: dict[str, int]) -> int | None:
+        """Another mention joins the organisation whose name it begins, or one of its own wording; None
+        for a bare or linked-only head with no organisation before it (tried again at the end)."""
+        mtext = text[m.start:m.end]
+        f = self._equiv(fold(mtext))
+        idx = self._antecedent(orgs, f)
+        if idx is None:
+            if m.bare or (m.trigger is not None and m.trigger.linked_only):
+                return None
+            key = "generic:" + f
+            idx = by_key.get(key)
+            if idx is None:
+                idx = len(orgs)
+                by_key[key] = idx
+                t = m.trigger
+                kind = str(t.label) if t else "other"
+                if kind != "association" and (m.foreign or self.lex.foreign.search(mtext.lower())):
+                    kind = "international"
+                orgs.append(_Org(key, mtext[:1].upper() + mtext[1:], kind, m.rule,
+                                 actor_only=bool(t and t.actor_only), folds={f},
+                                 role_gated=bool(t and t.role_gated)))
+        o = orgs[idx]
+        if m.defines and o.acronym is None:
+            o.acronym = m.defines
+        self._attach(o, m, mtext)
+        return idx
 
     def _bare_org(self, orgs: list[_Org], by_key: dict[str, int], m: _Mention, mtext: str) -> int:
         """A head that names a body on its own (`le Gouvernement`, `le Conseil provincial`): one

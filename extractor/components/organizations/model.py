@@ -17,8 +17,6 @@ _DET = {"la", "l'", "l’", "le", "les"}
 _A = {"à", "au", "aux"}
 _NAME_POS = {"NOUN", "PROPN", "ADJ", "X"}
 _CLOSE_PUNCT = {",", ".", ";", ":", "(", ")", "«", "»", '"', "“", "”", "!", "?", "•", "–", "—"}
-_MAX_NAME_TOKENS = 25
-_WINDOW = 280
 _LIST_CLOSE = re.compile(r"\s*(?:\([^()]{1,240}\)\s*)?,?\s*(?:et|ainsi\s+que)\s")
 _SENTENCE_END = re.compile(r"[.!?;](?=\s|$)|\n")
 _RELATIVE = re.compile(r"\s*(?:\([^()]{1,240}\)\s*)?,\s*qui\s")
@@ -38,6 +36,36 @@ _LOCATIVE = re.compile(
 one can still be the subject of a relative clause: `l'engagement de la société X, qui financera`)."""
 
 
+@dataclass(frozen=True)
+class Windows:
+    """How far the component reads around a name (characters unless said): factory settings, same names."""
+
+    max_name_tokens: int = 25
+    """Tokens a generic name may run to after its head (`Association ... de ... pour ...`)."""
+    after_cue_chars: int = 280
+    """Text after an enumeration's last member that an after-cue (`X a financé`) may span."""
+    before_cue_gap_chars: int = 200
+    """Most characters between a before-cue (`financé par`) and the mention it names."""
+    left_context_chars: int = 40
+    """Text before a mention read for a locative or genitive word (`au profit de X`: X receives)."""
+    amount_after_chars: int = 90
+    """Most characters from a mention to a sum of money after it (`X contribue à hauteur de 2 MDH`)."""
+    amount_before_chars: int = 60
+    """Most characters from a sum of money to a mention after it (`2 MDH apportés par X`)."""
+    sum_follows_chars: int = 150
+    """Most characters from a cue that pays only with a sum (`mobilise`) to that sum."""
+    acronym_after_chars: int = 70
+    """Text after a name read for a bracketed acronym (`Agence ... (ANAPEC)`)."""
+    acronym_before_chars: int = 30
+    """Text before a bracketed name read for its acronym (`ANAPEC (Agence ...)`)."""
+    gloss_chars: int = 250
+    """Text after a name read for a bracketed long form of it (`l'ANAPEC (Agence nationale ...)`)."""
+    descriptor_gap_tokens: int = 4
+    """Most tokens from a class noun to the known name it describes (`le groupe minier Managem`)."""
+
+
+WINDOWS = Windows()
+"""The defaults."""
 
 
 @dataclass(frozen=True, slots=True)
