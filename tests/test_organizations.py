@@ -507,3 +507,21 @@ def test_organizations_word_acronym_spells_each_content_word_in_order(short: str
     from extractor.text import fold
     words = re.findall(r"[a-z0-9]+", fold(long))
     assert initials_match(short, words, lexicon().acronym_skip) is expected
+
+
+# ---------------------------------------------------------------- settings
+
+ACRONYM_TEXT = ("Tiznit, 12 mai 2021 (MAP) - L'Association Tifawin pour le développement local (ATDL) a financé "
+                "la construction d'un puits. Le président de l'ATDL a salué les habitants.\n")
+
+
+def test_organizations_read_windows_are_factory_settings_that_steer_the_reading(nlp: Any) -> None:
+    """A window (`acronym_after_chars`) is a config key: set to 0, the bracketed acronym is not read."""
+    from extractor.pipeline import load_pipeline
+
+    default = find(orgs_of(nlp, ACRONYM_TEXT), "Association Tifawin")
+    assert default is not None and default["acronym"] == "ATDL" and len(default["mentions"]) == 3
+    narrow = load_pipeline(config=(("communique_organizations", (("acronym_after_chars", 0),)),))
+    assert narrow.get_pipe("communique_organizations").windows.acronym_after_chars == 0
+    org = find(orgs_of(narrow, ACRONYM_TEXT), "Association Tifawin")
+    assert org is not None and org["acronym"] is None and len(org["mentions"]) == 1

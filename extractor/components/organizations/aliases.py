@@ -1,0 +1,72 @@
+"""Acronyms and glosses the text gives: `Long form (ACR)`, `ACR (Long form)`, `l'ANAPEC (Agence ...)`."""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc
+
+from ...normalizers.organizations import OrgLexicon
+from ..org_aliases import resolve_aliases
+from .model import _ACRONYM_BEFORE, _CLOSE_PAREN, _PAREN, _PAREN_LONG, Windows, _Mention
+
+
+class Aliases:
+    """Mixin of the component: every use of a bracketed acronym joins its long form."""
+
+    lex: OrgLexicon
+    windows: Windows
+
+    def _aliases(self, text: str, mentions: list[_Mention]) -> list[tuple[_Mention, str, int, int, bool]]:
+        """Acronyms given by the text: `Long form (ACR)` and `ACR (Long form)`.
+
+        Returns (long-form mention, acronym, acronym start, acronym end, long form is in brackets)."""
+        out = []
+        for m in mentions:
+            pm = _PAREN.match(text, m.end, min(len(text), m.end + self.windows.acronym_after_chars))
+            if pm is not None:
+                alias = pm.group(1)
+                if self._is_acronym(alias, text[m.start:m.end]):
+                    out.append((m, alias, pm.start(1), pm.end(1), False))
+                    continue
+            bm = _ACRONYM_BEFORE.search(text, max(0, m.start - self.windows.acronym_before_chars), m.start)
+            if bm is not None and _CLOSE_PAREN.match(text, m.end) \
+                    and self._is_acronym(bm.group(1), text[m.start:m.end]):
+                out.append((m, bm.group(1), bm.start(1), bm.end(1), True))
+        return out
+
+    def _is_acronym(self, short: str, long: str) -> bool:
+        """An acronym by its shape (`ONEE`, `ORMVA-TF`), or a word that spells the long form's initials (`Fades`)."""
+        if self.lex.not_acronym.match(short):
+            return False
+        return bool(self.lex.acronym.match(short)) or self.lex.spells(short, long)
+
+    def _glosses(self, text: str, mentions: list[_Mention]) -> list[tuple[_Mention, _Mention]]:
+        """`l'ANAPEC (Agence nationale de ...)`: a name in brackets right after another one is the same
+        organisation; the bracketed one is marked as a definition (it takes no role cue of its own)."""
+        by_start = {m.start: m for m in mentions}
+        out = []
+        for m in mentions:
+            pm = _PAREN_LONG.match(text, m.end, min(len(text), m.end + self.windows.gloss_chars))
+            x = by_start.get(pm.start(1)) if pm else None
+            if pm is not None and x is not None and x.end == pm.end(1) and x is not m:
+                x.definition = True
+                out.append((m, x))
+        return out
+
+    def _with_aliases(self, doc: Doc, text: str, mentions: list[_Mention]) -> list[_Mention]:
+        """Add every use of a bracketed acronym as a mention of its long form's organisation
+        (the rule and its n·log n resolution: `org_aliases`)."""
+        found = self._aliases(text, mentions)
+        for m, alias, _s, _e, inside in found:
+            m.defines = alias
+            m.definition = m.definition or inside
+
+        def usable(s: int, e: int) -> bool:
+            return doc.char_span(s, e, alignment_mode="expand") is not None
+
+        def make(pair: tuple[_Mention, str, int, int, bool], s: int, e: int) -> _Mention:
+            m, _alias, _s, _e, inside = pair
+            return _Mention(s, e, f"alias:{m.rule}", m.known, m.trigger, False, alias_of=m,
+                            definition=s == _s and not inside)
+
+        return resolve_aliases(text, mentions, found, usable, make)
+
