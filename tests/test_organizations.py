@@ -525,3 +525,21 @@ def test_organizations_read_windows_are_factory_settings_that_steer_the_reading(
     assert narrow.get_pipe("communique_organizations").windows.acronym_after_chars == 0
     org = find(orgs_of(narrow, ACRONYM_TEXT), "Association Tifawin")
     assert org is not None and org["acronym"] is None and len(org["mentions"]) == 1
+
+
+def test_states_file_rejects_a_country_code_the_gazetteer_does_not_know(tmp_path: Path) -> None:
+    from extractor.normalizers.states import state_names
+
+    bad = tmp_path / "states.csv"
+    bad.write_text("# states\ncode,adjectives,names\nIT,italien|italienne,\nXX,atlante,\n", encoding="utf-8")
+    with pytest.raises(PatternError, match=r"states.csv:4: unknown country code 'XX'"):
+        state_names(str(bad))
+
+
+def test_states_names_read_the_one_country_a_name_holds() -> None:
+    from extractor.normalizers.states import state_names
+
+    names = state_names()
+    assert names.code_of("Gouvernement sud-coréen") == "KR" == names.code_of("République de Corée")
+    assert names.code_of("Gouvernement du Japon") == "JP"
+    assert names.code_of("Gouvernement") is None and names.code_of("Accord Italie-Espagne") is None

@@ -611,3 +611,19 @@ def test_a_state_that_attributes_or_gives_a_sum_pays_it_and_is_no_place_there() 
 def test_giving_the_kick_off_is_no_giving() -> None:
     rec = extract("La ministre a donné le coup d'envoi du programme doté de 1,25 milliard de dirhams.")
     assert not rec.organizations and _alloc(rec, 1_250_000_000).funder is None
+
+
+def test_a_state_its_government_and_its_formal_name_are_one_foreign_body() -> None:
+    rec = extract("Des dons de 1,7 million de dirhams du gouvernement du Japon ont financé le projet. "
+                  "D'autres dons ont été attribués par le Japon dans le cadre de ce programme.")
+    states = [o for o in rec.organizations if "japon" in fold(o.name)]
+    assert [o.name for o in states] == ["Gouvernement du Japon"] and len(states[0].mentions) == 2
+    rec = extract("La République de Corée a octroyé 5 millions de dollars. "
+                  "Le gouvernement sud-coréen a aussi versé 2 millions de dollars.")
+    assert [(o.name, str(o.kind)) for o in rec.organizations] == [("République de Corée", "international")]
+    assert {a.funder for a in rec.allocations} == {"République de Corée"}
+
+
+def test_two_foreign_states_stay_two_bodies_and_morocco_is_never_merged_with_them() -> None:
+    rec = extract("Le gouvernement italien a octroyé 2 MDH et le gouvernement espagnol a versé 3 MDH.")
+    assert sorted(o.name for o in rec.organizations) == ["Gouvernement espagnol", "Gouvernement italien"]

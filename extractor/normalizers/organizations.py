@@ -18,6 +18,7 @@ from ..errors import PatternError
 from ..patterns import Rule, load_csv, load_jsonl, resolve
 from ..records import OrgKind, Role
 from ..text import fold
+from .states import STATES_FILE, StateNames, state_names
 
 KNOWN_FILE = "organizations/known.csv"
 TRIGGERS_FILE = "organizations/triggers.jsonl"
@@ -49,6 +50,9 @@ class TriggerRule(Rule):
     """With `require_name`: after a definite article, a `de` + common-noun complement is a name as written
     (`l'association des parents d'élèves`, `l'association de bienfaisance islamique`); `une association de
     quartier` stays generic."""
+    state: bool = False
+    """The name is a state or its government (`le gouvernement du Japon`, `le Japon a attribué`, `la
+    République de Corée`): the ones that hold one foreign country are one organisation per document."""
     bare_ok: bool = False
     """The head alone names a body (`le Gouvernement`, `l'État`, `le Conseil provincial`): with no
     antecedent it stands for itself, kept only where a role cue attaches to it."""
@@ -135,6 +139,8 @@ class OrgLexicon:
     """An acronym written as a word (`Fades`, `Feder`): one only where it spells its long form's initials."""
     acronym_skip: re.Pattern[str] = re.compile(r"(?!x)x")
     """Grammar words an acronym may leave out (`de`, `la`, `et`)."""
+    states: StateNames | None = None
+    """Foreign states' names and adjectives by country (`states.csv`): one organisation per state."""
 
     def spells(self, short: str, long: str) -> bool:
         """`short` is a word acronym of `long`: each content word of `long`, in order, gives the next one or
@@ -216,8 +222,8 @@ def _conjugate(pattern: str, endings: str) -> str:
 
 @lru_cache(maxsize=4)
 def lexicon(known: str = KNOWN_FILE, triggers: str = TRIGGERS_FILE, grammar: str = GRAMMAR_FILE,
-            roles: str = ROLES_FILE) -> OrgLexicon:
-    """Load, validate and compile the four organisation files (once per process)."""
+            roles: str = ROLES_FILE, states: str = STATES_FILE) -> OrgLexicon:
+    """Load, validate and compile the five organisation files (once per process)."""
     trig = {r.id: r for r in load_jsonl(triggers, TriggerRule)}
     by: dict[str, list[GrammarRule]] = {label: [] for label in _GRAMMAR_LABELS}
     for g in load_jsonl(grammar, GrammarRule):
@@ -225,7 +231,8 @@ def lexicon(known: str = KNOWN_FILE, triggers: str = TRIGGERS_FILE, grammar: str
             raise PatternError(resolve(grammar), f"rule {g.id!r}: unknown label {g.label!r}")
         by[g.label].append(g)
     stop = _compile(grammar, "STOP", r"^(?:" + "|".join(g.pattern for g in by["STOP"]) + r")$")
-    foreign = _compile(grammar, "FOREIGN", r"(?<!\w)(?:" + "|".join(g.pattern for g in by["FOREIGN"]) + r")(?!\w)")
+    foreign_words = [g.pattern for g in by["FOREIGN"]] + [re.escape(a) for a in state_names(states).adjectives]
+    foreign = _compile(grammar, "FOREIGN", r"(?<!\w)(?:" + "|".join(foreign_words) + r")(?!\w)")
     acronym = _compile(grammar, "ACRONYM", r"^(?:" + "|".join(g.pattern for g in by["ACRONYM"]) + r")$", 0)
     not_acronym = _compile(grammar, "NOT_ACRONYM",
                            r"^(?:" + ("|".join(g.pattern for g in by["NOT_ACRONYM"]) or r"(?!x)x") + r")$")
@@ -256,4 +263,4 @@ def lexicon(known: str = KNOWN_FILE, triggers: str = TRIGGERS_FILE, grammar: str
         compiled.append(CompiledRole(r, _compile(roles, r.id, pat)))
     return OrgLexicon(_known(known), trig, stop, foreign, tuple(equiv), acronym, not_acronym, verb_form,
                       tuple(compiled), macros, purpose, members=members, not_actor=not_actor,
-                      word_acronym=word_acronym, acronym_skip=acronym_skip)
+                      word_acronym=word_acronym, acronym_skip=acronym_skip, states=state_names(states))

@@ -156,7 +156,9 @@ class Candidates:
         # a lower-case word the tagger calls an adjective may be a verb (`... des Habous financent`)
         if tok.dep_ == "ROOT" or (tok.pos_ == "ADJ" and self.lex.verb_form.match(tok.lower_)):
             return False
-        return tok.is_alpha and tok.pos_ in _NAME_POS
+        # a hyphenated word is one word of the name (`sud-coréen`, `socio-économique`)
+        alpha = tok.is_alpha or all(part.isalpha() for part in tok.text.split("-"))
+        return alpha and tok.pos_ in _NAME_POS
 
     def _extend(self, doc: Doc, j: int, t: TriggerRule) -> int:
         """Token end of the name that starts with a trigger ending at `j` (the complement grammar)."""

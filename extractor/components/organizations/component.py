@@ -24,6 +24,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ...normalizers.organizations import GRAMMAR_FILE, KNOWN_FILE, ROLES_FILE, TRIGGERS_FILE, OrgLexicon, lexicon
+from ...normalizers.states import STATES_FILE
 from ...text import doc_text
 from ..serialize import InstalledRules
 from .aliases import Aliases
@@ -32,6 +33,7 @@ from .linking import Linking
 from .model import SPAN_KEY, WINDOWS, OrgMention, Windows, _Org
 from .resolution import Resolution
 from .roles import Roles
+from .states import merge_states
 
 
 @Language.factory(
@@ -39,11 +41,12 @@ from .roles import Roles
     assigns=["doc.spans", "span._.org"],
     requires=["doc.spans", "span._.amount"],
     default_config={"span_key": SPAN_KEY, "known": KNOWN_FILE, "triggers": TRIGGERS_FILE,
-                    "grammar": GRAMMAR_FILE, "roles": ROLES_FILE, "amounts_key": "amounts", **asdict(WINDOWS)},
+                    "grammar": GRAMMAR_FILE, "roles": ROLES_FILE, "states": STATES_FILE, "amounts_key": "amounts",
+                    **asdict(WINDOWS)},
 )
 def make_organizations(nlp: Language, name: str, *, span_key: str = SPAN_KEY, known: str = KNOWN_FILE,
                        triggers: str = TRIGGERS_FILE, grammar: str = GRAMMAR_FILE, roles: str = ROLES_FILE,
-                       amounts_key: str = "amounts",
+                       states: str = STATES_FILE, amounts_key: str = "amounts",
                        max_name_tokens: int = WINDOWS.max_name_tokens,
                        after_cue_chars: int = WINDOWS.after_cue_chars,
                        before_cue_gap_chars: int = WINDOWS.before_cue_gap_chars,
@@ -58,8 +61,9 @@ def make_organizations(nlp: Language, name: str, *, span_key: str = SPAN_KEY, kn
     """The organisations pipe.
 
     `span_key` (default `organizations`): the span group written; `amounts_key` (default `amounts`): the
-    span group of sums of money read; `known`, `triggers`, `grammar`, `roles`: the rule files under the
-    patterns folder (defaults `organizations/known.csv`, `triggers.jsonl`, `grammar.jsonl`, `roles.jsonl`).
+    span group of sums of money read; `known`, `triggers`, `grammar`, `roles`, `states`: the rule files under
+    the patterns folder (defaults `organizations/known.csv`, `triggers.jsonl`, `grammar.jsonl`, `roles.jsonl`,
+    `states.csv`).
     The other settings are how far the pipe reads around a name, each documented on `model.Windows`
     with its default: `max_name_tokens` (25), `after_cue_chars` (280), `before_cue_gap_chars` (200),
     `left_context_chars` (40), `amount_after_chars` (90), `amount_before_chars` (60), `sum_follows_chars`
@@ -70,7 +74,8 @@ def make_organizations(nlp: Language, name: str, *, span_key: str = SPAN_KEY, kn
                       amount_after_chars, amount_before_chars, sum_follows_chars, acronym_after_chars,
                       acronym_before_chars, gloss_chars, descriptor_gap_tokens)
     return OrganizationsComponent(nlp, name, span_key=span_key, known=known, triggers=triggers,
-                                  grammar=grammar, roles=roles, amounts_key=amounts_key, windows=windows)
+                                  grammar=grammar, roles=roles, states=states, amounts_key=amounts_key,
+                                  windows=windows)
 
 
 class OrganizationsComponent(Candidates, Resolution, Aliases, Linking, Roles, InstalledRules):
@@ -78,12 +83,12 @@ class OrganizationsComponent(Candidates, Resolution, Aliases, Linking, Roles, In
 
     def __init__(self, nlp: Language, name: str, *, span_key: str = SPAN_KEY, known: str = KNOWN_FILE,
                  triggers: str = TRIGGERS_FILE, grammar: str = GRAMMAR_FILE, roles: str = ROLES_FILE,
-                 amounts_key: str = "amounts", windows: Windows = WINDOWS) -> None:
+                 states: str = STATES_FILE, amounts_key: str = "amounts", windows: Windows = WINDOWS) -> None:
         self.name = name
         self.span_key = span_key
         self.amounts_key = amounts_key
         self.windows = windows
-        self.lex: OrgLexicon = lexicon(known, triggers, grammar, roles)
+        self.lex: OrgLexicon = lexicon(known, triggers, grammar, roles, states)
         self._known_matchers(nlp)
         self._compile_roles()
         self._trigger_matchers(nlp)
@@ -110,6 +115,8 @@ class OrganizationsComponent(Candidates, Resolution, Aliases, Linking, Roles, In
                     continue
             final.append(o)
         final.sort(key=lambda o: min(m.start for m in o.mentions))
+        if self.lex.states is not None:
+            final = merge_states(final, self.lex.states)
         _organs_do_not_pay(final)
         spans: list[Span] = []
         records: list[dict[str, Any]] = []
