@@ -627,3 +627,18 @@ def test_a_state_its_government_and_its_formal_name_are_one_foreign_body() -> No
 def test_two_foreign_states_stay_two_bodies_and_morocco_is_never_merged_with_them() -> None:
     rec = extract("Le gouvernement italien a octroyé 2 MDH et le gouvernement espagnol a versé 3 MDH.")
     assert sorted(o.name for o in rec.organizations) == ["Gouvernement espagnol", "Gouvernement italien"]
+
+
+def test_a_council_referred_to_in_lower_case_is_the_council_the_text_named() -> None:
+    rec = extract("Le conseil de la région Guelmim-Oued Noun a approuvé une convention pour un investissement "
+                  "de 65 millions de dhs, dont la contribution du conseil s'élève à 20 millions de dhs.")
+    assert _alloc(rec, 20_000_000).funder == "Conseil de la région Guelmim-Oued Noun"
+    assert not extract("Le conseil d'administration a approuvé un budget de 3 MDH.").organizations
+
+
+def test_a_programme_named_only_as_the_frame_of_an_action_is_no_organisation() -> None:
+    rec = extract("Pour concrétiser la stratégie de l'Initiative nationale pour le développement humain, "
+                  "le conseil de la région Guelmim-Oued Noun a investi 65 millions de dhs.")
+    assert _org(rec, "INDH") is None and _alloc(rec, 65_000_000).funder == "Conseil de la région Guelmim-Oued Noun"
+    rec = extract("Conformément à la philosophie de l'INDH, l'INDH a financé le projet pour 2 MDH.")
+    assert _alloc(rec, 2_000_000).funder == "INDH"

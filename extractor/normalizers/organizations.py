@@ -28,7 +28,7 @@ ROLES_FILE = "organizations/roles.jsonl"
 KNOWN_COLUMNS = ("id", "name", "kind")
 KNOWN_OPTIONAL = ("acronym", "variants", "default_role", "as_written", "acts_for")
 _GRAMMAR_LABELS = {"STOP", "FOREIGN", "EQUIV", "MACRO", "ACRONYM", "NOT_ACRONYM", "VERB_FORM", "PURPOSE", "MEMBERS",
-                   "NOT_ACTOR", "WORD_ACRONYM", "ACRONYM_SKIP"}
+                   "NOT_ACTOR", "WORD_ACRONYM", "ACRONYM_SKIP", "FRAMING"}
 
 
 class TriggerRule(Rule):
@@ -139,6 +139,8 @@ class OrgLexicon:
     """An acronym written as a word (`Fades`, `Feder`): one only where it spells its long form's initials."""
     acronym_skip: re.Pattern[str] = re.compile(r"(?!x)x")
     """Grammar words an acronym may leave out (`de`, `la`, `et`)."""
+    framing: re.Pattern[str] = re.compile(r"(?!x)x")
+    """`la stratégie de l'`: a noun whose complement is a programme named as a frame, not as an actor."""
     states: StateNames | None = None
     """Foreign states' names and adjectives by country (`states.csv`): one organisation per state."""
 
@@ -244,6 +246,8 @@ def lexicon(known: str = KNOWN_FILE, triggers: str = TRIGGERS_FILE, grammar: str
                        + r")\s+(?:du|des|de\s+la|de\s+l['’]|de|d['’])\s*$")
     not_actor = _compile(grammar, "NOT_ACTOR", "|".join(g.pattern for g in by["NOT_ACTOR"]) or r"(?!x)x", 0)
     word_acronym = _compile(grammar, "WORD_ACRONYM", "|".join(g.pattern for g in by["WORD_ACRONYM"]) or r"(?!x)x", 0)
+    framing = _compile(grammar, "FRAMING", r"(?<!\w)(?:" + ("|".join(g.pattern for g in by["FRAMING"]) or r"(?!x)x")
+                       + r")\s+(?:de\s+la\s+|de\s+l['’]\s*|du\s+|des\s+|de\s+|d['’]\s*)$")
     acronym_skip = _compile(grammar, "ACRONYM_SKIP", "|".join(g.pattern for g in by["ACRONYM_SKIP"]) or r"(?!x)x")
     equiv: list[tuple[str, str]] = []
     for g in by["EQUIV"]:
@@ -263,4 +267,5 @@ def lexicon(known: str = KNOWN_FILE, triggers: str = TRIGGERS_FILE, grammar: str
         compiled.append(CompiledRole(r, _compile(roles, r.id, pat)))
     return OrgLexicon(_known(known), trig, stop, foreign, tuple(equiv), acronym, not_acronym, verb_form,
                       tuple(compiled), macros, purpose, members=members, not_actor=not_actor,
-                      word_acronym=word_acronym, acronym_skip=acronym_skip, states=state_names(states))
+                      word_acronym=word_acronym, acronym_skip=acronym_skip, framing=framing,
+                      states=state_names(states))

@@ -94,6 +94,14 @@ class OrganizationsComponent(Candidates, Resolution, Aliases, Linking, Roles, In
         self._trigger_matchers(nlp)
         Span.set_extension("org", default=None, force=True)
 
+    def _framed_only(self, text: str, o: _Org) -> bool:
+        """A programme named only as the frame of an action (`la stratégie de l'INDH`), with no role: no
+        organisation (spec §2.1: a programme is one where the text has it finance or run something)."""
+        if o.kind != "programme" or any(m.roles for m in o.mentions):
+            return False
+        w = self.windows.left_context_chars
+        return all(self.lex.framing.search(text[max(0, m.start - w):m.start]) for m in o.mentions)
+
     # ------------------------------------------------------------------ main
     def __call__(self, doc: Doc) -> Doc:
         mentions = self._resolve(doc, self._candidates(doc))
@@ -107,7 +115,7 @@ class OrganizationsComponent(Candidates, Resolution, Aliases, Linking, Roles, In
         self._roles(doc, text, [m for o in orgs for m in o.mentions], kinds, territories)
         final: list[_Org] = []
         for o in orgs:
-            if o.role_gated and not any(m.roles for m in o.mentions):
+            if (o.role_gated and not any(m.roles for m in o.mentions)) or self._framed_only(text, o):
                 continue
             if o.actor_only:
                 o.mentions = [m for m in o.mentions if m.roles]
