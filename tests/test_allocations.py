@@ -97,6 +97,19 @@ def test_allocations_total_and_dont_parts(nlp) -> None:
     assert out[0]["partners"] == ["Fondation Atlas"]
 
 
+def test_allocations_windows_are_factory_settings_read_from_config(nlp) -> None:
+    from extractor.components.allocations import Settings
+    from extractor.pipeline import load_pipeline
+
+    config = nlp.get_pipe_config("communique_allocations")
+    assert {k: config[k] for k in Settings.defaults()} == Settings.defaults()
+    narrow = load_pipeline(config=(("communique_allocations", (("part_before_chars", 2),)),))
+    text = ("Le dispensaire a coûté 5 MDH, dont 3 MDH apportés par l'Agence Oasis et 2 MDH par la "
+            "Fondation Atlas.")
+    out = _link(narrow, text, orgs=[("Agence Oasis", OASIS), ("Fondation Atlas", ATLAS)])
+    assert [a["part_of"] for a in out] == [None, None, None]  # `dont ` no longer fits before the sum
+
+
 def test_allocations_bullet_list_read_with_its_intro(nlp) -> None:
     text = ("La Fondation Atlas mobilisera 10 MDH dans la province de Tata, répartis comme suit :\n"
             "- 6 MDH pour la mise à niveau des écoles ;\n"
@@ -109,6 +122,32 @@ def test_allocations_bullet_list_read_with_its_intro(nlp) -> None:
     assert out[1]["places"] == ["Tata"]  # none in the item: the intro's
     assert out[2]["places"] == ["Akka"]  # the item's own
     assert out[1]["evidence"]["text"].startswith("- 6 MDH")
+
+
+def test_allocations_generic_place_type_must_be_a_contract_place_type() -> None:
+    from extractor.records import PlaceType
+
+    for typ in PlaceType:
+        AllocationCues((AllocationRule(id="g", label="GENERIC_PLACE", pattern="la zone", type=typ.value),))
+    with pytest.raises(PatternError):
+        AllocationCues((AllocationRule(id="g", label="GENERIC_PLACE", pattern="la zone", type="canton"),))
+
+
+def test_allocations_phrase_ends_where_a_clause_end_rule_of_the_data_says() -> None:
+    text = "pour la construction d'un centre au profit des jeunes"
+    start = len("pour ")
+    s, e = cues().phrase_after(text, start, len(text))
+    assert text[s:e] == "la construction d'un centre"
+    only_marks = AllocationCues((AllocationRule(id="m", label="CLAUSE_END", pattern="[,;.]"),))
+    s, e = only_marks.phrase_after(text, start, len(text))
+    assert text[s:e] == "la construction d'un centre au profit des jeunes"
+
+
+def test_allocations_only_the_home_country_is_a_place_of_spending(nlp) -> None:
+    text = "La France a accordé 3 MDH pour des puits au Maroc."
+    out = _link(nlp, text, places=[("France", {"name": "France", "type": "country"}),
+                                   ("Maroc", {"name": "Maroc", "type": "country"})])
+    assert out[0]["places"] == ["Maroc"]
 
 
 @pytest.mark.parametrize("text", [

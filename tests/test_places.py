@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from extractor import extract
 from extractor.errors import PatternError
 from extractor.gazetteer import load_gazetteer, stop_names
 from extractor.normalizers.places import PlaceGrammar, PlaceRule, grammar
@@ -285,3 +286,18 @@ def test_places_post_triggers_read_a_run_of_line_breaks_in_linear_time() -> None
     from extractor.normalizers.places import grammar
     g = grammar()
     assert ratio(lambda n: g.find("\n" * n), 10_000) < 8  # 4x the text: a quadratic scan takes 16x
+
+
+def test_the_state_an_envoy_represents_is_no_place() -> None:
+    rec = extract("L'ambassadeur extraordinaire et plénipotentiaire du Japon au Maroc a inauguré le centre de Mhaya.")
+    assert "Japon" not in {p.name for p in rec.places}
+    rec = extract("La consule générale d'Espagne a visité la coopérative. Le projet sera reproduit en Espagne.")
+    assert "Espagne" in {p.name for p in rec.places}
+
+
+def test_a_territory_whose_contribution_is_stated_is_an_actor_not_a_place() -> None:
+    rec = extract("Le projet coûte 34 millions de dirhams, dont une contribution de 16 millions de dirhams "
+                  "de la région Souss-Massa.")
+    assert "Souss-Massa" not in {p.name for p in rec.places}
+    rec = extract("Les travaux dans la région de Souss-Massa coûtent 2 MDH.")
+    assert "Souss-Massa" in {p.name for p in rec.places}

@@ -576,3 +576,38 @@ def test_the_body_that_carries_or_manages_the_project_implements_and_receiving_d
     assert "implementer" in _org(rec, "Association Amal").roles
     rec = extract("L'association Tilila sera le gestionnaire du centre.")
     assert _org(rec, "Association Tilila").roles == ["implementer"]
+
+
+def test_a_body_that_mobilises_itself_or_the_departments_concerned_implements() -> None:
+    rec = extract("La Banque Populaire s'est rapidement mobilisée après les inondations.")
+    assert _org(rec, "Banque Populaire").roles == ["implementer"]
+    rec = extract("Le gouvernement a mobilisé l'ensemble des départements concernés pour ce programme.")
+    assert "implementer" in _org(rec, "Gouvernement").roles
+    rec = extract("L'Entraide nationale, pour sa part, s'est vu confier l'accompagnement des bénéficiaires.")
+    assert _org(rec, "Entraide nationale").roles == ["implementer"]
+
+
+def test_a_body_in_charge_of_managing_a_centre_implements() -> None:
+    rec = extract("L'association Nour, en charge de la gestion du foyer, accueille 40 pensionnaires.")
+    assert _org(rec, "Association Nour").roles == ["implementer"]
+
+
+def test_the_head_of_government_s_department_is_one_body_in_either_case() -> None:
+    for text in ("Le programme sera lancé en mars, souligne un communiqué du département du chef du gouvernement.",
+                 "Le programme sera lancé en mars, indique le Département du Chef du gouvernement."):
+        rec = extract(text)
+        dept = _org(rec, "Département du Chef du gouvernement")
+        assert dept is not None and dept.roles == ["issuer"], text
+
+
+def test_a_state_that_attributes_or_gives_a_sum_pays_it_and_is_no_place_there() -> None:
+    rec = extract("Des dons de 2 MDH ont été attribués par le Japon dans le cadre de ce programme.")
+    assert _alloc(rec, 2_000_000).funder == "Japon" and "Japon" not in _places(rec)
+    rec = extract("L'Italie donne 7 millions d'euros pour le développement au Maroc.")
+    assert _alloc(rec, 7_000_000).funder == "Italie" and "Italie" not in _places(rec)
+    assert _alloc(rec, 7_000_000).rule.startswith("given:given.donner")
+
+
+def test_giving_the_kick_off_is_no_giving() -> None:
+    rec = extract("La ministre a donné le coup d'envoi du programme doté de 1,25 milliard de dirhams.")
+    assert not rec.organizations and _alloc(rec, 1_250_000_000).funder is None

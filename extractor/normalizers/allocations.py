@@ -8,11 +8,13 @@ per process and offers small pure functions over the raw text, so offsets stay e
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
 from ..errors import PatternError
 from ..patterns import Rule, by_label, load_jsonl
+from ..place_types import PLACE_TYPES
 
 ALLOCATIONS_FILE = "allocations.jsonl"
 
@@ -21,11 +23,10 @@ LABELS = frozenset({
     "PARTNER_BEFORE", "RECIPIENT_AFTER", "ARTICLE", "PLACE_EXCLUDE_BEFORE", "GENERIC_PLACE", "PURPOSE",
     "PROGRAMME", "BULLET", "LIST_INTRO", "SENTENCE_END", "PAYER_BEFORE", "PAYER_AFTER", "APPROVER_AFTER",
     "ISSUER_AFTER", "PART_NEXT", "LIST_JOINT", "RECIPIENT_SUM_GAP", "RESPECTIVELY", "CONTRIBUTORS", "HOME_STATE",
+    "HOME_COUNTRY", "PLACE_LIST_GAP", "CLAUSE_END",
 })
 BEFORE_LABELS = ("ISSUER_BEFORE", "PARTNER_BEFORE", "PART", "PLACE_EXCLUDE_BEFORE", "PAYER_BEFORE", "PART_NEXT")
 """Labels whose patterns are anchored at the end of the text before a word (an article may follow)."""
-PLACE_TYPES = frozenset({"country", "region", "province", "prefecture", "commune", "city", "district",
-                         "douar", "other"})
 
 _FLAGS = re.IGNORECASE | re.MULTILINE
 
@@ -80,7 +81,6 @@ class AllocationCues:
         }
         self._agent = tuple(Cue(r.id, "AGENT_AFTER", re.compile(rf"(?:{r.pattern})\s*{self.article}\s*", _FLAGS))
                             for r in by["AGENT_AFTER"])
-        self._gap = tuple(Cue(r.id, "RESTATEMENT", re.compile(r.pattern, _FLAGS)) for r in by["RESTATEMENT"])
 
     # -- single-purpose queries ------------------------------------------------------------------
 
@@ -109,46 +109,40 @@ class AllocationCues:
 
     def ends_with(self, label: str, text: str) -> str | None:
         """Id of a rule of `label` (ISSUER_BEFORE, PARTNER_BEFORE, PART, ...) that ends `text`."""
-        for c in self._before[label]:
-            if c.regex.search(text):
-                return c.id
-        return None
+        return _first_id(self._before[label], text, "search")
 
     def agent_before(self, text: str) -> str | None:
         """Id of the AGENT_AFTER rule when `text` (amount end .. organisation start) is an agent phrase."""
-        for c in self._agent:
-            if c.regex.fullmatch(text):
-                return c.id
-        return None
+        return _first_id(self._agent, text, "fullmatch")
 
     def joint(self, gap: str) -> str | None:
         """Id of the LIST_JOINT rule when the whole gap between two organisations joins them in one
         enumeration (`X, Y et Z`): co-contributors, of whom the first named is the funder."""
-        for c in self.cues["LIST_JOINT"]:
-            if c.regex.fullmatch(gap):
-                return c.id
-        return None
+        return self.fullmatch("LIST_JOINT", gap)
 
     def fullmatch(self, label: str, gap: str) -> str | None:
         """Id of a rule of `label` that matches the whole of `gap`."""
-        for c in self.cues[label]:
-            if c.regex.fullmatch(gap):
-                return c.id
-        return None
+        return _first_id(self.cues[label], gap, "fullmatch")
 
     def restatement(self, gap: str) -> str | None:
         """Id of the RESTATEMENT rule when the whole gap between two amounts is a restatement."""
-        for c in self._gap:
-            if c.regex.fullmatch(gap):
-                return c.id
-        return None
+        return self.fullmatch("RESTATEMENT", gap)
 
     def starts_with(self, label: str, text: str) -> str | None:
         """Id of a rule of `label` (anchored with `^`) that matches at the start of `text`."""
-        for c in self.cues[label]:
-            if c.regex.match(text):
-                return c.id
-        return None
+        return _first_id(self.cues[label], text, "match")
+
+    def phrase_after(self, text: str, start: int, limit: int, max_chars: int = 160) -> tuple[int, int] | None:
+        """The phrase that starts at `start` and runs to the next clause boundary (a CLAUSE_END rule),
+        at most `max_chars` long and never past `limit`."""
+        end = min(limit, start + max_chars)
+        hit = self.first("CLAUSE_END", text[start:end])
+        stop = start + hit.start if hit else end
+        while start < stop and text[start] in _TRIM:
+            start += 1
+        while stop > start and text[stop - 1] in _TRIM:
+            stop -= 1
+        return (start, stop) if stop - start >= 3 else None
 
     def given(self, before: str, after: str) -> tuple[bool, str | None]:
         """Is a sum money given? The nearest GIVEN/NOT_GIVEN cue before it decides; default yes."""
@@ -162,6 +156,14 @@ class AllocationCues:
         return True, pos.id if pos else None
 
 
+def _first_id(cues: Iterable[Cue], text: str, how: str) -> str | None:
+    """Id of the first cue whose regex matches `text` the way `how` says (`search`, `match`, `fullmatch`)."""
+    for c in cues:
+        if getattr(c.regex, how)(text):
+            return c.id
+    return None
+
+
 @lru_cache(maxsize=8)
 def cues(patterns: str = ALLOCATIONS_FILE) -> AllocationCues:
     """The compiled lexicon for one pattern file, built once per process."""
@@ -170,21 +172,8 @@ def cues(patterns: str = ALLOCATIONS_FILE) -> AllocationCues:
 
 # -- text helpers ---------------------------------------------------------------------------------
 
-_CLAUSE_END = re.compile(r"[,;.:()\n]|\s(?:ainsi\s+que|tandis\s+qu|alors\s+qu|dans\s+le\s+cadre|au\s+profit)\b",
-                         re.IGNORECASE)
 _TRIM = " \t\n,;:.-–«»\"'’("
-
-
-def phrase_after(text: str, start: int, limit: int, max_chars: int = 160) -> tuple[int, int] | None:
-    """The phrase that starts at `start` and runs to the next clause boundary (at most `limit`)."""
-    end = min(limit, start + max_chars)
-    m = _CLAUSE_END.search(text, start, end)
-    stop = m.start() if m else end
-    while start < stop and text[start] in _TRIM:
-        start += 1
-    while stop > start and text[stop - 1] in _TRIM:
-        stop -= 1
-    return (start, stop) if stop - start >= 3 else None
+"""Blanks and marks stripped from both ends of a programme or purpose phrase."""
 
 
 @dataclass(frozen=True, slots=True)

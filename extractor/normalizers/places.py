@@ -22,6 +22,9 @@ LABELS = {"NAME_WORD", "NAME_JOINER", "LIST_SEP", "LIST_ASIDE", "TRIGGER", "POST
           "PLACE_VERB", "LOCATIVE_SEP"}
 _SINGLE = {"NAME_WORD", "NAME_JOINER", "LIST_SEP", "NAME_STOP"}
 MAX_NAME_WORDS = 6
+ACTOR_CUE_CHARS = 80
+"""How far before a territorial trigger an ACTOR_BEFORE/ACTOR_SUBJECT cue may start
+(`une contribution de 16 millions de dirhams de la région X` is 45 characters)."""
 _QUOTE_CLOSE = re.compile(r"^\s*[»\"”]")
 
 
@@ -116,10 +119,11 @@ class PlaceGrammar:
                 nm = self._name_at(text, m.end())
                 if nm is None or _broken(m.group(0)):
                     continue
-                if actor and self.actor_before.search(text[max(0, m.start() - 40) : m.start()]):
+                before = text[max(0, m.start() - ACTOR_CUE_CHARS) : m.start()]
+                if actor and self.actor_before.search(before):
                     out.append(Candidate(nm.group(0), m.start(), nm.end(), str(rule.type), rule.id, actor=True))
                     continue
-                subject = actor and bool(self.actor_subject.search(text[max(0, m.start() - 40) : m.start()]))
+                subject = actor and bool(self.actor_subject.search(before))
                 out.append(Candidate(nm.group(0), nm.start(), nm.end(), str(rule.type), rule.id, rule.weak,
                                      closed=rule.closed, subject=subject and not rule.list))
                 pos = nm.end()
