@@ -23,6 +23,7 @@ from ...normalizers.places import TRIGGERS_FILE, PlaceGrammar, grammar
 from ...text import doc_text, fold
 from ..keys import span_group
 from ..serialize import InstalledRules
+from ..spans import value_spans
 from .model import (
     _DETERMINERS,
     _END_VERBS,
@@ -164,14 +165,7 @@ class PlacesComponent(PlaceSources, InstalledRules):
         cands += self._locative_list(text, cands)
         if self.use_model_loc:
             cands += self._from_model(doc, text)
-        spans = []
-        for m in self._kept(text, cands, guards):
-            span = doc.char_span(m.start, m.end, alignment_mode="expand")
-            if span is None:
-                continue
-            span._.place = m
-            spans.append(span)
-        doc.spans[self.span_key] = spans
+        doc.spans[self.span_key] = value_spans(doc, self._kept(text, cands, guards), "place")
         return doc
 
     def _guards(self, doc: Doc, text: str, starts: Any, actors: list[tuple[int, int]]) -> _Guards:
