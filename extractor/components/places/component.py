@@ -20,14 +20,13 @@ from ...gazetteer import GAZETTEER_FILE, GazEntry, load_gazetteer, spellings_tab
 from ...intervals import IntervalSet, RangeIndex
 from ...normalizers.dates import grammar as date_grammar
 from ...normalizers.places import TRIGGERS_FILE, PlaceGrammar, grammar
+from ...normalizers.words import function_words
 from ...text import doc_text, fold
 from ..keys import span_group
 from ..serialize import InstalledRules
 from ..spans import value_spans
 from .model import (
-    _DETERMINERS,
     _END_VERBS,
-    _OF,
     _PRIORITY,
     MAX_GAZ_TOKENS,
     MAX_NAME_TOKENS,
@@ -76,6 +75,8 @@ class PlacesComponent(PlaceSources, InstalledRules):
         self.orgs_key, self.amounts_key, self.dates_key = read_keys
         self.use_model_loc = use_model_loc
         self.grammar: PlaceGrammar = grammar(patterns)
+        self.w = function_words()
+        self.determiners = self.w.det | self.w.det_other
         self.gaz: dict[str, tuple[GazEntry, ...]] = load_gazetteer(gazetteer)
         self.spellings = spellings_table()
         # first word of every gazetteer key -> most tokens a name starting with it can take
@@ -125,13 +126,13 @@ class PlacesComponent(PlaceSources, InstalledRules):
                     break
                 if t.pos_ in _END_VERBS or low in self.grammar.stop_words:
                     break
-                if low == "et" and j + 1 < len(doc) and doc[j + 1].lower_ in _DETERMINERS:
+                if low == "et" and j + 1 < len(doc) and doc[j + 1].lower_ in self.determiners:
                     break
                 if low == "à" and j + 1 < len(doc) and doc[j + 1].text[:1].isupper():
                     break  # `l'association X à Tiznit`: the town where the body is, outside its name
-                if j > i and doc[j - 1].text == ")" and low not in _OF:
+                if j > i and doc[j - 1].text == ")" and low not in self.w.de:
                     break  # `(INDH) pour la province de X`: after the acronym only `de ...` continues
-                if j == i and acronym and low not in _OF and low != ")" and not t.text[:1].isupper():
+                if j == i and acronym and low not in self.w.de and low != ")" and not t.text[:1].isupper():
                     break  # an acronym head takes `de X` or a name right after it, nothing else
                 end = t.idx + len(t.text)
                 if "\n" in t.whitespace_:

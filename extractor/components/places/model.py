@@ -13,14 +13,12 @@ MAX_NAME_TOKENS = 12
 BARE_PRIORITY = ("city", "region", "prefecture", "province", "country", "commune", "district", "douar", "other")
 WEAK_PRIORITY = ("region", "prefecture", "province", "city")
 _PROVINCIAL = ("province", "prefecture")
-_DETERMINERS = frozenset({"la", "le", "l'", "l’", "les", "un", "une", "son", "sa", "ses", "leur", "leurs"})
 _END_VERBS = frozenset({"VERB", "AUX"})
 _CAPITAL = re.compile(r"(?<!\w)[A-ZÀ-ÖØ-Þ]")
 _HYPHEN_TAIL = re.compile(r"-([A-ZÀ-ÖØ-Þ][\w'’]*(?:[ -](?:El|Al|Ben|Beni|Béni|Sidi|Moulay|[A-ZÀ-ÖØ-Þ][\w'’]*))?)")
 """The name after a hyphen (`Tétouan-Jebha`, `Taza-Al Hoceïma`): a second place where the gazetteer knows it."""
 _OF_BEFORE = re.compile(r"(?:\bde |d['’])$")
 _AT_BEFORE = re.compile(r"\bà\s+$")
-_OF = frozenset({"de", "du", "des", "d'", "d’"})
 _PRIORITY = {"trigger": 0, "header": 1, "gazetteer": 2, "model": 3}
 
 
