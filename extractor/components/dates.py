@@ -11,6 +11,7 @@ from ..normalizers.dates import DateGrammar, find_dates, grammar
 from ..text import doc_text
 from .keys import span_group
 from .serialize import InstalledRules
+from .spans import value_spans
 
 SPAN_KEY = "dates"
 
@@ -51,16 +52,9 @@ class DatesComponent(InstalledRules):
         default_year = doc._.doc_date.year if doc._.doc_date else None
         amounts = span_group(doc, self.amounts_key, self.name, "amounts_key")
         blocked = [(s._.amount.start, s._.amount.end) for s in amounts if s._.amount is not None]
-        spans: list[Span] = []
-        for m in find_dates(doc_text(doc), default_year, blocked, self.grammar):
-            if self._counted(doc, m.start, m.end, m.granularity):
-                continue
-            span = doc.char_span(m.start, m.end, alignment_mode="expand")
-            if span is None:
-                continue
-            span._.date = m
-            spans.append(span)
-        doc.spans[self.span_key] = spans
+        found = find_dates(doc_text(doc), default_year, blocked, self.grammar)
+        doc.spans[self.span_key] = value_spans(
+            doc, (m for m in found if not self._counted(doc, m.start, m.end, m.granularity)), "date")
         return doc
 
     @staticmethod

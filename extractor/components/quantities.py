@@ -23,6 +23,7 @@ from ..text import doc_text
 from .beneficiaries import after_name_word, sentence_bounds, sentence_of
 from .keys import span_group
 from .serialize import InstalledRules
+from .spans import value_spans
 
 SPAN_KEY = "quantities"
 
@@ -70,10 +71,10 @@ class QuantitiesComponent(InstalledRules):
         Span.set_extension("quantity", default=None, force=True)
 
     def __call__(self, doc: Doc) -> Doc:
-        doc.spans[self.span_key] = [s for s in self._spans(doc) if s is not None]
+        doc.spans[self.span_key] = self._spans(doc)
         return doc
 
-    def _spans(self, doc: Doc) -> list[Span | None]:
+    def _spans(self, doc: Doc) -> list[Span]:
         text = doc_text(doc)
         g = self.grammar
         # `les 26 et 27 août` with no year is no date mention, and no count either
@@ -92,16 +93,7 @@ class QuantitiesComponent(InstalledRules):
         for i, (n, q) in enumerate(found):
             if q is None:
                 results[i] = self._borrowed(doc, text, n, found, results, i, sents)
-        spans: list[Span | None] = []
-        for q in results:
-            if q is None:
-                continue
-            span = doc.char_span(q.start, q.end, alignment_mode="expand")
-            if span is None:
-                continue
-            span._.quantity = q
-            spans.append(span)
-        return spans
+        return value_spans(doc, (q for q in results if q is not None), "quantity")
 
     @staticmethod
     def _in_name(doc: Doc, n: NumberMatch) -> bool:

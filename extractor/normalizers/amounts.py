@@ -73,6 +73,14 @@ class AmountGrammar:
             rf"(?P<gloss>{_WS}*(?:{gloss}))?",
             re.IGNORECASE,
         )
+        self._qualifiers_and_ranges(scale, cur)
+        self._tables_and_bare_sums(scale, cur)
+        self.clause_end = re.compile(r"[.;!?\n](?!\d)")
+
+    def _qualifiers_and_ranges(self, scale: str, cur: str) -> None:
+        """Qualifiers before and after a sum (`plus de`, `environ`), range openers (`entre X et`), and
+        the words that make a `X à Y` no range."""
+        by = self.by
         qual = _alt(by["QUALIFIER"], "q")
         # a participle may stand between cue and number: `approximativement évalué à 38 MDH`
         bridge = rf"(?:{_WS}+(?:évalué|estimé|chiffré|fixé|porté|arrêté)e?s?{_WS}+à)?"
@@ -89,6 +97,11 @@ class AmountGrammar:
                 re.IGNORECASE,
             )
             self.ranges.append((r, left))
+        not_range = "|".join(r.pattern for r in by["NOT_RANGE"]) or r"(?!x)x"
+        self.not_range = re.compile(rf"(?<!\w)(?:{not_range}){_WS}*$", re.IGNORECASE)
+
+    def _tables_and_bare_sums(self, scale: str, cur: str) -> None:
+        """Table cells (a header naming the currency of its column, numbers, separators) and bare sums."""
         # a table header cell that names the currency of its column: `Coût (DH)`, `Montant (en MDH)`
         self.unit_header = re.compile(
             rf"(?:\(|(?<!\w)en(?!\w)){_WS}*(?:en{_WS}+)?(?:(?P<scale>{scale}){_WS}*(?:(?:de|d['’]){_WS}*)?)?"
@@ -96,9 +109,7 @@ class AmountGrammar:
             re.IGNORECASE,
         )
         self.cell_number = re.compile(rf"{_WS}*(?P<num>{DIGITS_PATTERN}){_WS}*")
-        self.separators = [(r, re.compile(r.pattern)) for r in by["TABLE_SEPARATOR"]]
-        not_range = "|".join(r.pattern for r in by["NOT_RANGE"]) or r"(?!x)x"
-        self.not_range = re.compile(rf"(?<!\w)(?:{not_range}){_WS}*$", re.IGNORECASE)
+        self.separators = [(r, re.compile(r.pattern)) for r in self.by["TABLE_SEPARATOR"]]
         # bare sums that take the currency of a sum next to them (spec §1 Amount):
         # after it, a scaled number with no noun of its own (`1,15 milliard de dirhams, dont 125,24 millions
         # pour ...`); before it, a number joined to it (`200.000 et 100.000 dirhams`)
@@ -107,7 +118,6 @@ class AmountGrammar:
             re.IGNORECASE)
         self.bare_before = re.compile(
             rf"(?<![\w.,])(?P<num>{DIGITS_PATTERN})(?:{_WS}*(?P<scale>{scale}))?{_WS}+(?:et|ou){_WS}+$", re.IGNORECASE)
-        self.clause_end = re.compile(r"[.;!?\n](?!\d)")
 
     def _which(self, m: re.Match[str], prefix: str, label: str) -> AmountRule | None:
         for i, r in enumerate(self.by[label]):

@@ -58,6 +58,12 @@ class DateGrammar:
         self.months = [(re.compile(rf"(?:{r.pattern})$", re.I), r.month or 0) for r in by["MONTH"]]
         month = "|".join(f"(?:{r.pattern})" for r in by["MONTH"])
         weekday = "|".join(f"(?:{r.pattern})" for r in by["WEEKDAY"]) or r"(?!x)x"
+        self._day_patterns(month, weekday)
+        self._header_patterns()
+        self._line_patterns(weekday)
+
+    def _day_patterns(self, month: str, weekday: str) -> None:
+        """Dates in running text: day month year, first of the month, spans of days, month year, years."""
         day = r"(?P<day>[0-3]?\d)(?:er|e)?"
         year = r"(?P<year>(?:19|20)\d{2})(?![\d])"
         # `jeudi 7 avril 2022`, and the news-site form `jeudi, 7 avril, 2022`
@@ -82,8 +88,12 @@ class DateGrammar:
         self.year = re.compile(r"(?<![\w°])(?<![\d][.,/])(?P<year>(?:19|20)\d{2})(?![\w]|[.,/]\d)")
         self.year_pair = re.compile(
             r"(?<![\w/.,])(?P<y1>(?:19|20)\d{2})/(?P<y2>(?:19|20)\d{2})(?![\w/]|[.,]\d)")
-        blockers = "|".join(f"(?:{r.pattern})" for r in by["YEAR_BLOCKER"]) or r"(?!x)x"
+        blockers = "|".join(f"(?:{r.pattern})" for r in self.by["YEAR_BLOCKER"]) or r"(?!x)x"
         self.year_blocker = re.compile(rf"(?<![\w])(?:{blockers}){_WS}*[:°]?{_WS}*$", re.I)
+
+    def _header_patterns(self) -> None:
+        """The dateline, the issue line and a news site's date line (built on `self.dmy`)."""
+        by = self.by
         agency = "|".join(f"(?:{r.pattern})" for r in by["AGENCY"])
         place = r"(?P<place>[A-ZÀ-Ý][\w'’\- .À-ÿ]{1,60}?)"
         self.dateline = re.compile(
@@ -110,6 +120,11 @@ class DateGrammar:
         self.news_line_numeric = re.compile(
             rf"{news_head}(?P<date>(?P<day>[0-3]?\d)[/.-](?P<month>[01]?\d)[/.-](?P<year>(?:19|20)\d{{2}})){news_tail}",
             re.M | re.I)
+
+    def _line_patterns(self, weekday: str) -> None:
+        """Weekdays, times of day, and the lines that hold no date of the text (labels, web and store
+        prefixes, letterheads)."""
+        by = self.by
         self.weekday = re.compile(weekday, re.I)
         self.time_of_day = re.compile(r"(?<![\w:])[0-2]?\d[\s\u00a0]*[:hH][\s\u00a0]*[0-5]\d(?![\w:])")
         self.title_label = re.compile(
@@ -239,6 +254,30 @@ def date_like(text: str, g: DateGrammar | None = None) -> list[tuple[int, int]]:
             for m in rx.finditer(text)]
 
 
+class _Found:
+    """One text's dates as they are found: the stretches already read (or blocked) and the dates."""
+
+    def __init__(self, text: str, taken: IntervalSet) -> None:
+        self.text = text
+        self.taken = taken
+        self.out: list[DateMatch] = []
+
+    def free(self, s: int, e: int) -> bool:
+        return not self.taken.overlaps(s, e)  # O(log n): a scan of every taken range was quadratic
+
+    def add(self, m: re.Match[str], value: dt.date | None, gran: str, rule: str, s: int | None = None) -> None:
+        start = m.start() if s is None else s
+        if not self.free(start, m.end()):
+            return
+        if value is None:  # an impossible date (31 février) is no date, and no month or year either
+            self.taken.add(start, m.end())
+            return
+        text_ = self.text[start : m.end()]
+        lead = len(text_) - len(text_.lstrip())
+        self.out.append(DateMatch(text_.strip(), start + lead, start + lead + len(text_.strip()), value, gran, rule))
+        self.taken.add(start, m.end())
+
+
 def find_dates(text: str, default_year: int | None = None, blocked: list[tuple[int, int]] | None = None,
                g: DateGrammar | None = None) -> list[DateMatch]:
     """Every explicit date, in text order; the most specific reading of each stretch wins.
@@ -248,32 +287,24 @@ def find_dates(text: str, default_year: int | None = None, blocked: list[tuple[i
     """
     g = g or grammar()
     news = {m.start() for rx in (g.news_line, g.news_line_numeric) for m in rx.finditer(text)}
-    taken = IntervalSet([*(blocked or []), *((m.start(), m.end()) for m in g.web_prefix_line.finditer(text)
-                                             if m.start() not in news),
-                         *((m.start(), m.end()) for m in g.store_prefix.finditer(text))])
-    out: list[DateMatch] = []
+    found = _Found(text, IntervalSet([*(blocked or []), *((m.start(), m.end()) for m in g.web_prefix_line.finditer(text)
+                                                          if m.start() not in news),
+                                      *((m.start(), m.end()) for m in g.store_prefix.finditer(text))]))
+    _day_spans(found, g, default_year)
+    _days(found, g, default_year)
+    _months_and_years(found, g, default_year)
+    found.out.sort(key=lambda d: d.start)
+    return found.out
 
-    def free(s: int, e: int) -> bool:
-        return not taken.overlaps(s, e)  # O(log n): a scan of every taken range was quadratic
 
-    def add(m: re.Match[str], value: dt.date | None, gran: str, rule: str, s: int | None = None) -> None:
-        start = m.start() if s is None else s
-        if not free(start, m.end()):
-            return
-        if value is None:  # an impossible date (31 février) is no date, and no month or year either
-            taken.add(start, m.end())
-            return
-        text_ = text[start : m.end()]
-        lead = len(text_) - len(text_.lstrip())
-        out.append(DateMatch(text_.strip(), start + lead, start + lead + len(text_.strip()), value, gran, rule))
-        taken.add(start, m.end())
-
-    for m in g.day_span.finditer(text):
+def _day_spans(f: _Found, g: DateGrammar, default_year: int | None) -> None:
+    """`du 3 au 5 mai`: the first day of a span (the last is read as a day below)."""
+    for m in g.day_span.finditer(f.text):
         if m.group("year") is None and default_year is None:
             continue
         year = int(m.group("year") or default_year or 0)
         last = parse_date(_day(m.group("day")), g.month_number(m.group("month")), year)
-        if last is None or not free(m.start("day1"), m.end()):
+        if last is None or not f.free(m.start("day1"), m.end()):
             continue
         try:
             first = parse_date(int(m.group("day1")), last.month, last.year)
@@ -281,43 +312,50 @@ def find_dates(text: str, default_year: int | None = None, blocked: list[tuple[i
             first = None
         if first is not None and first < last:
             s1 = m.start("day1")
-            out.append(DateMatch(m.group("day1"), s1, m.end("day1"), first, "day", "date.day_span_first"))
-            taken.add(s1, m.end("day1"))
-    for m in g.day_month_year.finditer(text):
-        add(m, _dmy_value(m, g), "day", "date.day_month_year")
-    for m in g.first_day.finditer(text):
+            f.out.append(DateMatch(m.group("day1"), s1, m.end("day1"), first, "day", "date.day_span_first"))
+            f.taken.add(s1, m.end("day1"))
+
+
+def _days(f: _Found, g: DateGrammar, default_year: int | None) -> None:
+    """Days with a year (written out, the first of a month, numeric)."""
+    for m in g.day_month_year.finditer(f.text):
+        f.add(m, _dmy_value(m, g), "day", "date.day_month_year")
+    for m in g.first_day.finditer(f.text):
         year = int(m.group("year")) if m.group("year") else default_year
         if year:
-            add(m, parse_date(1, g.month_number(m.group("month")), year), "day", "date.first_day")
-    for m in g.numeric.finditer(text):
+            f.add(m, parse_date(1, g.month_number(m.group("month")), year), "day", "date.first_day")
+    for m in g.numeric.finditer(f.text):
         try:
-            add(m, dt.date(int(m.group("year")), int(m.group("month")), int(m.group("day"))), "day",
-                "date.numeric")
+            f.add(m, dt.date(int(m.group("year")), int(m.group("month")), int(m.group("day"))), "day",
+                  "date.numeric")
         except ValueError:
             continue
+
+
+def _months_and_years(f: _Found, g: DateGrammar, default_year: int | None) -> None:
+    """Months of a year, days with the dateline's year, pairs of years and lone years."""
+    text = f.text
     for m in g.month_year.finditer(text):
-        add(m, parse_date(None, g.month_number(m.group("month")), int(m.group("year"))), "month",
-            "date.month_year", s=m.start("month") if not m.group(0)[:1].isalpha() else m.start())
+        f.add(m, parse_date(None, g.month_number(m.group("month")), int(m.group("year"))), "month",
+              "date.month_year", s=m.start("month") if not m.group(0)[:1].isalpha() else m.start())
     if default_year:
         for m in g.day_month.finditer(text):
             try:
-                add(m, parse_date(_day(m.group("day")), g.month_number(m.group("month")), default_year),
-                    "day", "date.day_month")
+                f.add(m, parse_date(_day(m.group("day")), g.month_number(m.group("month")), default_year),
+                      "day", "date.day_month")
             except ValueError:
                 continue
     for m in g.year_pair.finditer(text):  # `la saison 2022/2023`: two years
-        if not free(m.start(), m.end()):
+        if not f.free(m.start(), m.end()):
             continue
         for grp in ("y1", "y2"):
-            out.append(DateMatch(m.group(grp), m.start(grp), m.end(grp), dt.date(int(m.group(grp)), 1, 1), "year",
-                                 "date.year_pair"))
-        taken.add(m.start(), m.end())
+            f.out.append(DateMatch(m.group(grp), m.start(grp), m.end(grp), dt.date(int(m.group(grp)), 1, 1), "year",
+                                   "date.year_pair"))
+        f.taken.add(m.start(), m.end())
     for m in g.year.finditer(text):
         y = int(m.group("year"))
         if not (YEAR_MIN <= y <= YEAR_MAX):
             continue
         if g.year_blocker.search(text, max(0, m.start() - 25), m.start()):
             continue
-        add(m, dt.date(y, 1, 1), "year", "date.year")
-    out.sort(key=lambda d: d.start)
-    return out
+        f.add(m, dt.date(y, 1, 1), "year", "date.year")

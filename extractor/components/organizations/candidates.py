@@ -18,8 +18,9 @@ from spacy.tokens import Doc
 from ...errors import PatternError
 from ...gazetteer import load_gazetteer, match_key, names_of_type
 from ...normalizers.organizations import KnownOrg, OrgLexicon, TriggerRule
+from ...normalizers.words import FunctionWords
 from ...text import strip_accents
-from .model import _A, _CLOSE_PUNCT, _DE, _DET, _NAME_POS, Windows, _Cand
+from .model import _CLOSE_PUNCT, _NAME_POS, Windows, _Cand
 
 _PURPOSE_LOOKBACK = 6
 """Tokens before `et` searched for `pour` (`pour la promotion et le développement`: one purpose)."""
@@ -30,6 +31,7 @@ class Candidates:
 
     lex: OrgLexicon
     windows: Windows
+    w: FunctionWords
 
     def _known_matchers(self, nlp: Language) -> None:
         """PhraseMatchers over the known names: by lower case, acronyms and the like by exact spelling."""
@@ -95,7 +97,7 @@ class Candidates:
             if t.whole or t.regex:
                 cands.append(_Cand(s, e, t.id, trigger=t, head_end=e, priority=1))
                 continue
-            head_end = e - 1 if doc[e - 1].lower_ in _DE | _A | {"pour"} else e
+            head_end = e - 1 if doc[e - 1].lower_ in self.w.de | self.w.a | {"pour"} else e
             end = self._extend(doc, head_end, t)
             if end <= head_end:
                 end = head_end
@@ -133,14 +135,13 @@ class Candidates:
         if doc[s].text[:1].isupper():
             return True
         j = e
-        while j < len(doc) and doc[j].lower_ in _DE | _DET | _A:
+        while j < len(doc) and doc[j].lower_ in self.w.de | self.w.det | self.w.a:
             j += 1
         return j < len(doc) and doc[j].text[:1].isupper() and j - e <= 2
 
-    @staticmethod
-    def _descriptive(doc: Doc, s: int, e: int) -> bool:
+    def _descriptive(self, doc: Doc, s: int, e: int) -> bool:
         """`l'association des parents d'élèves`: a definite article, the head, `de` and a common noun."""
-        if s == 0 or doc[s - 1].lower_ not in _DET or e + 1 >= len(doc) or doc[e].lower_ not in _DE:
+        if s == 0 or doc[s - 1].lower_ not in self.w.det or e + 1 >= len(doc) or doc[e].lower_ not in self.w.de:
             return False
         nxt = doc[e + 1]
         return nxt.is_alpha and nxt.is_lower and nxt.pos_ == "NOUN"
@@ -175,7 +176,7 @@ class Candidates:
                 j += 1
                 end = j
                 continue
-            if low in _DE or (low in _A) or (low == "en") or (low == "pour" and t.allow_pour) \
+            if low in self.w.de or (low in self.w.a) or (low == "en") or (low == "pour" and t.allow_pour) \
                     or (low == "contre" and t.allow_pour):
                 after = self._complement_end(doc, j, t)
                 if after is None:
@@ -188,7 +189,7 @@ class Candidates:
                     break
                 j += step
                 continue
-            if tok.text == "," and t.allow_comma and j + 1 < n and doc[j + 1].lower_ in _DE:
+            if tok.text == "," and t.allow_comma and j + 1 < n and doc[j + 1].lower_ in self.w.de:
                 j += 1
                 continue
             if not self._word_continues(doc, j, head_end, t):
@@ -203,15 +204,15 @@ class Candidates:
         n = len(doc)
         low = doc[j].lower_
         k = j + 1
-        if k < n and doc[k].lower_ in _DET and (low in _DE or low in ("pour", "contre")
+        if k < n and doc[k].lower_ in self.w.det and (low in self.w.de or low in ("pour", "contre")
                                                  or (low == "à" and t.allow_comma)):
             k += 1
         if k >= n:
             return None
         nxt = doc[k]
-        if low in _DE and t.proper_complement:  # `Conseil de la région de X`: X is a proper name
-            ok = nxt.text[:1].isupper() or nxt.lower_ in ("région", "province", "préfecture", "commune")
-        elif low in _DE or (low in ("pour", "contre") and t.allow_pour):
+        if low in self.w.de and t.proper_complement:  # `Conseil de la région de X`: X is a proper name
+            ok = nxt.text[:1].isupper() or nxt.lower_ in self.w.territory_noun
+        elif low in self.w.de or (low in ("pour", "contre") and t.allow_pour):
             # `Agence de l'Oriental pour l'équipement du centre`: an operation noun after
             # `pour` says what the money is for, not whom the name designates
             ok = self._name_word(nxt) and not (low == "pour" and self.lex.purpose.match(nxt.lower_))
@@ -219,26 +220,26 @@ class Candidates:
             ok = False
         else:  # à / au / aux / en: only before a common noun (`mise en valeur`, `soutien aux malades`)
             ok = nxt.is_lower and nxt.pos_ == "NOUN" and not self._is_stop(nxt)
-            ok = ok or (t.allow_comma and low in _A and nxt.is_title and nxt.is_alpha)  # `aux Eaux et Forêts`
+            ok = ok or (t.allow_comma and low in self.w.a and nxt.is_title and nxt.is_alpha)  # `aux Eaux et Forêts`
             if ok and low == "en":  # `mise en valeur agricole`, never `en finance les`
                 after = doc[k + 1] if k + 1 < n else None
-                ok = after is not None and (after.lower_ in _DE or (after.pos_ == "ADJ" and after.is_lower))
+                ok = after is not None and (after.lower_ in self.w.de or (after.pos_ == "ADJ" and after.is_lower))
         return k + 1 if ok else None
 
-    @staticmethod
-    def _and_step(doc: Doc, j: int, end: int, t: TriggerRule) -> int | None:
+    def _and_step(self, doc: Doc, j: int, end: int, t: TriggerRule) -> int | None:
         """Tokens to step over at `et` (at `j`) when the name goes on after it, else None (`pour la
         promotion et le développement`, `Ministère de l'Intérieur et des Collectivités`)."""
         n = len(doc)
         prev = doc[j - 1]
         nxt = doc[j + 1]
-        after = doc[j + 3] if j + 3 < n and doc[j + 2].lower_ in _DET else doc[j + 2] if j + 2 < n else nxt
+        after = doc[j + 3] if j + 3 < n and doc[j + 2].lower_ in self.w.det else doc[j + 2] if j + 2 < n else nxt
         purpose = any(x.lower_ == "pour" for x in doc[end - _PURPOSE_LOOKBACK if end > _PURPOSE_LOOKBACK else 0:end])
-        if (nxt.lower_ in _DE and (t.allow_comma or after.is_lower)) or (nxt.lower_ in _A and t.allow_comma) \
+        if (nxt.lower_ in self.w.de and (t.allow_comma or after.is_lower)) \
+                or (nxt.lower_ in self.w.a and t.allow_comma) \
                 or (nxt.pos_ == "ADJ" and nxt.is_lower and prev.pos_ == "ADJ") \
                 or (t.allow_comma and nxt.text[:1].isupper() and nxt.is_alpha) \
-                or (purpose and nxt.lower_ in _DET and after.is_lower and after.pos_ == "NOUN"):
-            return 2 if nxt.lower_ in _DET else 1
+                or (purpose and nxt.lower_ in self.w.det and after.is_lower and after.pos_ == "NOUN"):
+            return 2 if nxt.lower_ in self.w.det else 1
         return None
 
     def _word_continues(self, doc: Doc, j: int, head_end: int, t: TriggerRule) -> bool:
@@ -246,15 +247,15 @@ class Candidates:
         n = len(doc)
         tok = doc[j]
         prev = doc[j - 1]
-        prenominal = prev.pos_ == "ADJ" and prev.is_lower and doc[j - 2].lower_ in _DE | _DET | _A
+        prenominal = prev.pos_ == "ADJ" and prev.is_lower and doc[j - 2].lower_ in self.w.de | self.w.det | self.w.a
         # `Régie autonome multiservices d'Agadir`: head, adjective, noun, then a complement
         after_adj = j == head_end + 1 and prev.pos_ == "ADJ" and tok.pos_ == "NOUN" \
-            and j + 1 < n and doc[j + 1].lower_ in _DE
+            and j + 1 < n and doc[j + 1].lower_ in self.w.de
         if t.proper_complement and j == head_end and tok.pos_ == "PROPN" and prev.text[:1].isupper():
             return False  # `la présidente du Conseil Mbarka X`: a person's name, not the body's
         return self._name_word(tok) and (tok.text[:1].isupper() or tok.pos_ in ("ADJ", "PROPN") or prenominal
                                          or after_adj
-                                         or doc[j - 1].lower_ in _DE | _DET | _A | {"en"})
+                                         or doc[j - 1].lower_ in self.w.de | self.w.det | self.w.a | {"en"})
 
 
 def _is_acronym_like(s: str) -> bool:

@@ -1,6 +1,7 @@
 """Organisations component: unique organisations and programmes, with their mentions and roles.
 
-How it reads a text (every word list is data under `patterns/organizations/`):
+How it reads a text (every word list is data under `patterns/organizations/`, and the shared
+French function words in `patterns/words.jsonl`):
 1. candidates: known names and acronyms (PhraseMatcher over `known.csv`), and generic heads
    (Matcher over `triggers.jsonl`) extended with the name's complement;
 2. overlaps: the longest candidate wins; a branch naming a known parent becomes the parent; a
@@ -25,6 +26,7 @@ from spacy.tokens import Doc, Span
 
 from ...normalizers.organizations import GRAMMAR_FILE, KNOWN_FILE, ROLES_FILE, TRIGGERS_FILE, OrgLexicon, lexicon
 from ...normalizers.states import STATES_FILE
+from ...normalizers.words import function_words
 from ...text import doc_text
 from ..serialize import InstalledRules
 from .aliases import Aliases
@@ -89,6 +91,7 @@ class OrganizationsComponent(Candidates, Resolution, Aliases, Linking, Roles, In
         self.amounts_key = amounts_key
         self.windows = windows
         self.lex: OrgLexicon = lexicon(known, triggers, grammar, roles, states)
+        self.w = function_words()
         self._known_matchers(nlp)
         self._compile_roles()
         self._trigger_matchers(nlp)

@@ -12,28 +12,15 @@ from dataclasses import dataclass, field
 from ...normalizers.organizations import KnownOrg, TriggerRule
 
 SPAN_KEY = "organizations"
-_DE = {"de", "du", "des", "d'", "d’"}
-_DET = {"la", "l'", "l’", "le", "les"}
-_A = {"à", "au", "aux"}
 _NAME_POS = {"NOUN", "PROPN", "ADJ", "X"}
 _CLOSE_PUNCT = {",", ".", ";", ":", "(", ")", "«", "»", '"', "“", "”", "!", "?", "•", "–", "—"}
-_LIST_CLOSE = re.compile(r"\s*(?:\([^()]{1,240}\)\s*)?,?\s*(?:et|ainsi\s+que)\s")
 _SENTENCE_END = re.compile(r"[.!?;](?=\s|$)|\n")
-_RELATIVE = re.compile(r"\s*(?:\([^()]{1,240}\)\s*)?,\s*qui\s")
-"""`..., qui finance`: a relative clause makes even a complement the subject of its verb."""
-_WHO = re.compile(r"\s*(?:\([^()]{1,240}\)\s*)?,?\s*qui\s")
 _LINE = re.compile(r"[^\n]+")
 _LOWER_WORD = re.compile(r"(?<![\w'’-])[a-zà-ÿ]{3,}")
 _PAREN_LONG = re.compile(r"\s*\(\s*([^()\n]{1,240}?)\s*\)")
 _ACRONYM_BEFORE = re.compile(r"(?<![\w-])([A-Z][\w&-]{1,15})\s*\(\s*$")
 _CLOSE_PAREN = re.compile(r"\s*\)")
 _PAREN = re.compile(r"\s*\(\s*([^()\n]{1,60}?)\s*\)")
-_GENITIVE = re.compile(r"(?:\b(?:de|du|des)\s+(?:la\s+|l['’]\s*|les\s+)?|\bd['’]\s*)$", re.IGNORECASE)
-_LOCATIVE = re.compile(
-    r"\b(?:dans|sur|vers|chez|envers|auprès\s+d(?:e|u|es)|au\s+profit\s+d(?:e|u|es)|à\s+travers)"
-    r"\s+(?:la\s+|l['’]\s*|les\s+|le\s+)?$", re.IGNORECASE)
-"""Words before a mention that make it a complement, never the subject of the verb after it (a genitive
-one can still be the subject of a relative clause: `l'engagement de la société X, qui financera`)."""
 
 
 @dataclass(frozen=True)

@@ -7,11 +7,14 @@ from spacy.tokens import Doc
 
 from ...intervals import StartIndex
 from ...normalizers.organizations import KnownOrg
-from .model import _A, _DE, _Cand, _Mention
+from ...normalizers.words import FunctionWords
+from .model import _Cand, _Mention
 
 
 class Resolution:
     """Mixin of the component: candidates to non-overlapping mentions."""
+
+    w: FunctionWords
 
     def _resolve(self, doc: Doc, cands: list[_Cand]) -> list[_Mention]:
         """Non-overlapping mentions in text order, each with the known organisation it names if any."""
@@ -26,8 +29,7 @@ class Resolution:
                             and c.trigger.label == "international")
         return _claim(doc, readings, states)
 
-    @staticmethod
-    def _reading(doc: Doc, c: _Cand, knowns: StartIndex) -> tuple[_Cand, KnownOrg | None, str] | None:
+    def _reading(self, doc: Doc, c: _Cand, knowns: StartIndex) -> tuple[_Cand, KnownOrg | None, str] | None:
         """How a candidate reads beside the known names inside it: (candidate, known organisation, rule),
         or None when a known candidate stands for it."""
         if c.trigger is None:
@@ -46,7 +48,7 @@ class Resolution:
         if inner and c.trigger.descriptor and any(k.end == c.end for k in inner):
             k = next(k for k in inner if k.end == c.end)  # `le groupe minier Managem`: the known name
             return c, k.known, f"{c.rule}>{k.rule}"
-        if any(k.start == c.start and doc[k.end].lower_ not in _DE | _A | {"et", ",", "pour", "en"}
+        if any(k.start == c.start and doc[k.end].lower_ not in self.w.de | self.w.a | {"et", ",", "pour", "en"}
                for k in inner):
             return None  # a complete known name followed by words that do not continue it
         lead = [k for k in inner if k.start == c.start]

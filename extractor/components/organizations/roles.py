@@ -9,17 +9,13 @@ from bisect import bisect_left, bisect_right
 from spacy.tokens import Doc
 
 from ...normalizers.organizations import CompiledRole, OrgLexicon, RoleRule
+from ...normalizers.words import FunctionWords
 from ..keys import span_group
 from ..linking_index import Stops as _Stops
 from .model import (
-    _GENITIVE,
     _LINE,
-    _LIST_CLOSE,
-    _LOCATIVE,
     _LOWER_WORD,
-    _RELATIVE,
     _SENTENCE_END,
-    _WHO,
     Windows,
     _Mention,
 )
@@ -30,6 +26,7 @@ class Roles:
 
     lex: OrgLexicon
     windows: Windows
+    w: FunctionWords
     name: str
     amounts_key: str
 
@@ -38,7 +35,7 @@ class Roles:
         det = self.lex.macros.get("DET", "")
         # gaps between a role cue and the first mention of a list, and between list members
         self.first_gap = re.compile(
-            rf"\s*(?:{det}[\wÀ-ÿ'’-]+(?:\s+[\wÀ-ÿ'’-]+){{0,2}}\s*(?:,|\bet\b)\s*){{0,2}}{det}(?:(?!(?:que|qui|dont|dans|sur|pour|par|avec|au|aux|à|en|chez|de|des|du)\s)[a-zà-ÿœ-]+\s+){{0,4}}")
+            rf"\s*(?:{det}[\wÀ-ÿ'’-]+(?:\s+[\wÀ-ÿ'’-]+){{0,2}}\s*(?:,|\bet\b)\s*){{0,2}}{det}(?:(?!(?:{self.w.gap_stop_pattern})\s)[a-zà-ÿœ-]+\s+){{0,4}}")
         self.adjacent_gap = re.compile(rf"\s*{det}")
         # up to two items that name no known body may sit between two members (`l'État, les trois
         # régions, l'ONCF, la BXY et la CDG`)
@@ -68,7 +65,7 @@ class Roles:
                 joints.append(False)
         out: list[list[int]] = []
         for run, joined in zip(runs, joints, strict=True):
-            closed = bool(_LIST_CLOSE.match(text, mentions[run[-1]].end))
+            closed = bool(self.w.list_close.match(text, mentions[run[-1]].end))
             out.extend([run] if joined or closed or len(run) == 1 else [[i] for i in run])
         return out
 
@@ -88,7 +85,7 @@ class Roles:
             if g[-1] not in after_cache:
                 after_cache[g[-1]] = self._after_cues(text, mentions, g, amounts, territories)
             # a relative clause (`le Maroc et le Fonds X, qui a financé`) is the last member's alone
-            if i == g[-1] or not _WHO.match(text, mentions[g[-1]].end):
+            if i == g[-1] or not self.w.who.match(text, mentions[g[-1]].end):
                 for cr in after_cache[g[-1]]:
                     self._give(m, str(cr.rule.label), cr.rule.id, kinds, territories)
             self._amount_roles(text, mentions, i, amounts, kinds, territories)
@@ -139,8 +136,8 @@ class Roles:
         before = text[max(0, first.start - self.windows.left_context_chars):first.start]
         # a relative clause after a territory in a genitive is the head noun's (`le programme de
         # la province de X, qui mobilisera`), after a body it may be the body's
-        relative = bool(_RELATIVE.match(text, last.end)) and id(last) not in territories
-        subject = not _LOCATIVE.search(before) and (not _GENITIVE.search(before)
+        relative = bool(self.w.relative.match(text, last.end)) and id(last) not in territories
+        subject = not self.w.locative.search(before) and (not self.w.genitive.search(before)
                                                     or bool(self.lex.members.search(before)) or relative)
         if not subject:
             return []
@@ -162,7 +159,7 @@ class Roles:
         nxt_m1 = mentions[i + 1].start if i + 1 < len(mentions) else len(text)
         a = _first_amount_after(amounts, m.end)
         # `au profit de X pour 2 MDH`
-        received = bool(_LOCATIVE.search(text, max(0, m.start - self.windows.left_context_chars), m.start))
+        received = bool(self.w.locative.search(text, max(0, m.start - self.windows.left_context_chars), m.start))
         if a is not None and a - m.end <= self.windows.amount_after_chars and a < nxt_m1 and not received:
             for cr in self.after_amount:
                 if cr.regex.fullmatch(text[m.end:a]):
