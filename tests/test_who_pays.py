@@ -642,3 +642,23 @@ def test_a_programme_named_only_as_the_frame_of_an_action_is_no_organisation() -
     assert _org(rec, "INDH") is None and _alloc(rec, 65_000_000).funder == "Conseil de la région Guelmim-Oued Noun"
     rec = extract("Conformément à la philosophie de l'INDH, l'INDH a financé le projet pour 2 MDH.")
     assert _alloc(rec, 2_000_000).funder == "INDH"
+
+
+def test_a_long_form_and_its_bracketed_acronym_count_once_for_the_main_funder() -> None:
+    rec = extract("L'Agence de développement social (ADS) a versé 100.000 dirhams. L'Entraide nationale a versé "
+                  "300.000 dirhams. L'Entraide nationale a inauguré le centre qui a coûté 2 MDH.")
+    assert _alloc(rec, 2_000_000).funder == "Entraide nationale"
+
+
+def test_a_body_described_as_helping_in_general_is_not_shown_paying() -> None:
+    rec = extract("Le centre a été financé par l'Initiative nationale pour le développement humain. "
+                  "Il a coûté 2 MDH. L'Entraide nationale apporte toute forme d'aide aux populations cibles. "
+                  "L'Entraide nationale oeuvre pour la cohésion sociale. L'Entraide nationale gère des centres.")
+    assert _alloc(rec, 2_000_000).funder == "Initiative nationale pour le développement humain"
+
+
+def test_a_period_after_pour_ends_a_body_s_name() -> None:
+    rec = extract("L'Agence pour la promotion et le développement des provinces du Sud pour la période 2007-2009 "
+                  "investira 4,2 milliards de DH.")
+    agency = _org(rec, "Agence pour la promotion et le développement des provinces du Sud")
+    assert agency is not None and agency.name == "Agence pour la promotion et le développement des provinces du Sud"

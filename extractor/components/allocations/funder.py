@@ -147,19 +147,42 @@ def main_funder(ctx: Context) -> Ent | None:
     where none is shown paying, the body that announces or carries out the spending (spec §2.1),
     else the first organisation named that no cue casts as a recipient or partner (the lead's actor)."""
     receivers = {o.key for o in ctx.orgs if ctx.cue_of(o) == "recipient"}
-    keys = {o.key for o in ctx.orgs if "funder" in o.roles or ctx.cue_of(o) == "payer"}
+    keys = {o.key for o in ctx.orgs if "funder" in o.roles or _pays_a_sum(ctx, o)}
     if not keys:
         keys = {o.key for o in ctx.orgs if o.roles & ACTING_ROLES and o.kind not in NO_MAIN_FUNDER_KINDS
                 and o.key not in receivers}
     if keys:
         # the organisation the document most often has paying (spec §2.1): every mention counts,
         # a paying one twice
-        return most_mentioned(_abroad_first(ctx, [o for o in ctx.orgs if o.key in keys]),
-                              lambda o: 1.0 + ("funder" in o.own_roles or ctx.cue_of(o) == "payer"))
+        return most_mentioned(_abroad_first(ctx, _without_glosses(ctx, [o for o in ctx.orgs if o.key in keys])),
+                              lambda o: 1.0 + ("funder" in o.own_roles or _pays_a_sum(ctx, o)))
     # the lead's actor: the first organisation named that is no mere recipient or partner
     actors = _abroad_first(ctx, [o for o in ctx.orgs if o.kind not in NO_MAIN_FUNDER_KINDS
                                  and ctx.cue_of(o) not in ("partner", "recipient")])
     return actors[0] if actors else None
+
+
+def _pays_a_sum(ctx: Context, o: Ent) -> bool:
+    """A payer cue counts where its statement names a sum (`X a versé 2 MDH`), not in a description of
+    what a body does in general (`X apporte toute forme d'aide`)."""
+    if ctx.cue_of(o) != "payer":
+        return False
+    unit = ctx.unit_at(o.start)
+    return ctx.sum_starts_in(unit.start, unit.end)
+
+
+def _without_glosses(ctx: Context, orgs: list[Ent]) -> list[Ent]:
+    """`Long form (ACR)` names the body once, not twice: the bracketed acronym right after a mention of
+    the same body does not count as another mention."""
+    out: list[Ent] = []
+    last_end: dict[str, int] = {}
+    for o in sorted(orgs, key=lambda e: e.start):
+        prev = last_end.get(o.key)
+        last_end[o.key] = o.end
+        if prev is not None and 0 <= o.start - prev <= 3 and ctx.text[prev:o.start].strip() == "(":
+            continue
+        out.append(o)
+    return out
 
 
 def _abroad_first(ctx: Context, orgs: list[Ent]) -> list[Ent]:
