@@ -662,3 +662,10 @@ def test_a_period_after_pour_ends_a_body_s_name() -> None:
                   "investira 4,2 milliards de DH.")
     agency = _org(rec, "Agence pour la promotion et le développement des provinces du Sud")
     assert agency is not None and agency.name == "Agence pour la promotion et le développement des provinces du Sud"
+
+
+def test_the_body_a_loan_or_grant_is_granted_to_is_its_partner_but_not_an_attention() -> None:
+    rec = extract("La BEI a déjà accordé un prêt à la Caisse de dépôt et de gestion (CDG) pour ce projet.")
+    assert _org(rec, "CDG").roles == ["partner"]
+    rec = extract("Le ministère a accordé une importance particulière à l'Entraide nationale.")
+    assert _org(rec, "Entraide nationale").roles == ["mentioned"]
