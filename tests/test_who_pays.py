@@ -669,3 +669,10 @@ def test_the_body_a_loan_or_grant_is_granted_to_is_its_partner_but_not_an_attent
     assert _org(rec, "CDG").roles == ["partner"]
     rec = extract("Le ministère a accordé une importance particulière à l'Entraide nationale.")
     assert _org(rec, "Entraide nationale").roles == ["mentioned"]
+
+
+def test_a_share_paid_by_people_who_are_no_organisation_has_no_funder() -> None:
+    rec = extract("Le projet de 300.000 dirhams est financé par l'INDH (250.000 DH) et les bénéficiaires (50.000 DH).")
+    share = _alloc(rec, 50_000)
+    assert share.funder is None and share.partners == ["INDH"] and "funder_inherited" not in share.flags
+    assert _alloc(rec, 250_000).funder == "INDH"

@@ -81,6 +81,7 @@ class Draft:
     recipient: Ent | None = None  # its own recipient in an enumeration of recipients with their sums
     payer: Ent | None = None  # the body `respectivement` pairs it with
     alone: bool = False  # given by one body of an enumeration of givers: the others are no partners
+    by_people: bool = False  # a share paid by people who are no organisation: no funder, none inherited
 
 
 def _by_position(ents: list[Ent]) -> list[Ent]:

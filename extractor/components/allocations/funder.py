@@ -35,6 +35,10 @@ def find_funder(ctx: Context, d: Draft) -> None:
     if d.payer is not None:
         _set_funder(d, d.payer, "funder.respectively")
         return
+    if c.last("PEOPLE_SHARE", text[max(unit.start, a.start - ctx.settings.phrase_chars):a.start]) is not None:
+        d.by_people = True  # `les bénéficiaires (69 MDH)`: people who are no organisation pay this share
+        d.rule.append("funder.people")
+        return
     seg_start = max(unit.start, ctx.prev_amount_end(a.start, unit.start))
     seg_end = min(unit.end, ctx.next_amount_start(a.end, unit.end))
     in_unit = ctx.org_index.inside(unit.start, unit.end)
@@ -82,7 +86,7 @@ def from_first_part(drafts: list[Draft]) -> None:
 def inherit_funder(ctx: Context, d: Draft, by_index: dict[int, Draft]) -> None:
     """No funder in the statement: the list's introducing line names it, else the document's main funder
     pays; a sum credited to an organ of a body the text names is paid by that body."""
-    if d.funder_name is None:
+    if d.funder_name is None and not d.by_people:
         intro = _intro_funder(ctx, d, by_index)
         if intro is not None:
             d.funder, d.funder_name = intro, intro.label
