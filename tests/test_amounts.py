@@ -222,3 +222,13 @@ def test_currencies_of_foreign_lenders_are_read_with_their_iso_codes() -> None:
     for text, (currency, value) in cases.items():
         [amount] = find_amounts(text)
         assert (amount.currency, amount.value) == (currency, value), text
+
+
+def test_amounts_participle_bridge_is_read_from_the_rule_file() -> None:
+    """`évalué à` between a qualifier and the number comes from the BRIDGE line, not from code."""
+    from extractor.normalizers.amounts import AMOUNTS_FILE, AmountGrammar, AmountRule
+    from extractor.patterns import load_jsonl
+
+    text = "un projet approximativement évalué à 38 MDH"
+    without = AmountGrammar(tuple(r for r in load_jsonl(AMOUNTS_FILE, AmountRule) if r.label != "BRIDGE"))
+    assert [(m.text, m.qualifier) for m in without.find_all(text)] == [("38 MDH", "exact")]

@@ -147,3 +147,18 @@ def test_dates_a_page_store_s_date_prefix_gives_no_date_but_the_rest_of_its_line
     from extractor.normalizers.dates import find_dates
     found = find_dates("date 2024-09 Le programme a été lancé en mars 2023.")
     assert [(d.value.isoformat(), d.granularity) for d in found] == [("2023-03-01", "month")]
+
+
+def test_dates_words_before_a_month_and_around_day_spans_are_read_from_the_rule_file() -> None:
+    """MONTH_LEAD (`fin mars`) and SPAN_LEAD / SPAN_JOIN (`du 3 au 5 mai`) are data: without them,
+    the month stands alone and no span of days is read."""
+    from extractor.normalizers.dates import DATES_FILE, DateGrammar, DateRule, find_dates
+    from extractor.patterns import load_jsonl
+
+    rules = load_jsonl(DATES_FILE, DateRule)
+    text = "du 3 au 5 mai 2023, fin mars 2022"
+    full = [(d.text, d.rule) for d in find_dates(text, 2023)]
+    assert ("3", "date.day_span_first") in full and ("fin mars 2022", "date.month_year") in full
+    bare = DateGrammar(tuple(r for r in rules if r.label not in ("MONTH_LEAD", "SPAN_LEAD", "SPAN_JOIN")))
+    found = [(d.text, d.rule) for d in find_dates(text, 2023, g=bare)]
+    assert ("mars 2022", "date.month_year") in found and all(r != "date.day_span_first" for _t, r in found)

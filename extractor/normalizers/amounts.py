@@ -16,7 +16,7 @@ from ..records import Qualifier
 from .numbers import DIGITS_PATTERN, parse_number
 
 AMOUNTS_FILE = "amounts.jsonl"
-_LABELS = {"NUMBER_WORD", "SCALE", "CURRENCY", "GLOSS", "QUALIFIER", "QUALIFIER_AFTER", "RANGE", "NOT_RANGE",
+_LABELS = {"NUMBER_WORD", "SCALE", "CURRENCY", "GLOSS", "QUALIFIER", "QUALIFIER_AFTER", "BRIDGE", "RANGE", "NOT_RANGE",
            "TABLE_SEPARATOR"}
 _WS = r"[\s\u00a0\u202f]"
 
@@ -83,7 +83,8 @@ class AmountGrammar:
         by = self.by
         qual = _alt(by["QUALIFIER"], "q")
         # a participle may stand between cue and number: `approximativement évalué à 38 MDH`
-        bridge = rf"(?:{_WS}+(?:évalué|estimé|chiffré|fixé|porté|arrêté)e?s?{_WS}+à)?"
+        participles = "|".join(r.pattern for r in by["BRIDGE"]) or r"(?!x)x"
+        bridge = rf"(?:{_WS}+(?:{participles})e?s?{_WS}+à)?"
         self.qual_before = re.compile(rf"(?<!\w)(?:{qual}){bridge}{_WS}*$", re.IGNORECASE)
         qual_after = _alt(by["QUALIFIER_AFTER"], "q")
         self.qual_after = re.compile(rf"^{_WS}*(?:{qual_after})(?!\w)", re.IGNORECASE)

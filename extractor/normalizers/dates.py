@@ -15,7 +15,8 @@ from ..intervals import IntervalSet
 from ..patterns import Rule, by_label, load_jsonl, resolve
 
 DATES_FILE = "dates.jsonl"
-_LABELS = {"MONTH", "WEEKDAY", "AGENCY", "YEAR_BLOCKER", "TITLE_LABEL", "LETTERHEAD", "WEB_PREFIX", "STORE_PREFIX"}
+_LABELS = {"MONTH", "WEEKDAY", "AGENCY", "YEAR_BLOCKER", "TITLE_LABEL", "LETTERHEAD", "WEB_PREFIX", "STORE_PREFIX",
+           "MONTH_LEAD", "SPAN_LEAD", "SPAN_JOIN"}
 _WS = r"[ \t\u00a0\u202f]"
 YEAR_MIN, YEAR_MAX = 1900, 2100
 
@@ -57,7 +58,7 @@ class DateGrammar:
         self.by = by
         self.months = [(re.compile(rf"(?:{r.pattern})$", re.I), r.month or 0) for r in by["MONTH"]]
         month = "|".join(f"(?:{r.pattern})" for r in by["MONTH"])
-        weekday = "|".join(f"(?:{r.pattern})" for r in by["WEEKDAY"]) or r"(?!x)x"
+        weekday = self._words("WEEKDAY")
         self._day_patterns(month, weekday)
         self._header_patterns()
         self._line_patterns(weekday)
@@ -75,20 +76,21 @@ class DateGrammar:
             re.I,
         )
         self.day_span = re.compile(
-            rf"(?<![\w])(?:du|entre|les)?{_WS}*(?P<day1>[0-3]?\d)(?:er)?{_WS}*(?:au|et|-|–|à){_WS}*"
+            rf"(?<![\w])(?:{self._words('SPAN_LEAD')})?{_WS}*(?P<day1>[0-3]?\d)(?:er)?{_WS}*"
+            rf"(?:{self._words('SPAN_JOIN')}){_WS}*"
             rf"(?:(?:{weekday}){_WS}+)?{day}{_WS}+(?P<month>{month})(?:{_WS}+{year})?(?![\w])",
             re.I)
         self.day_month = re.compile(
             rf"(?<![\w]){day}{_WS}+(?P<month>{month})(?![\w])(?!{_WS}+\d)", re.I)
         self.month_year = re.compile(
-            rf"(?<![\w])(?:(?:fin|d[ée]but|mi|courant|depuis|en|au\s+mois\s+de|mois\s+d['’]|mois\s+de)"
+            rf"(?<![\w])(?:(?:{self._words('MONTH_LEAD')})"
             rf"[\s-]+)?(?P<month>{month}){_WS}+{year}", re.I)
         self.numeric = re.compile(
             r"(?<![\w/.-])(?P<day>[0-3]?\d)[/.-](?P<month>[01]?\d)[/.-](?P<year>(?:19|20)\d{2})(?![\w/.-])")
         self.year = re.compile(r"(?<![\w°])(?<![\d][.,/])(?P<year>(?:19|20)\d{2})(?![\w]|[.,/]\d)")
         self.year_pair = re.compile(
             r"(?<![\w/.,])(?P<y1>(?:19|20)\d{2})/(?P<y2>(?:19|20)\d{2})(?![\w/]|[.,]\d)")
-        blockers = "|".join(f"(?:{r.pattern})" for r in self.by["YEAR_BLOCKER"]) or r"(?!x)x"
+        blockers = self._words("YEAR_BLOCKER")
         self.year_blocker = re.compile(rf"(?<![\w])(?:{blockers}){_WS}*[:°]?{_WS}*$", re.I)
 
     def _header_patterns(self) -> None:
@@ -124,17 +126,18 @@ class DateGrammar:
     def _line_patterns(self, weekday: str) -> None:
         """Weekdays, times of day, and the lines that hold no date of the text (labels, web and store
         prefixes, letterheads)."""
-        by = self.by
         self.weekday = re.compile(weekday, re.I)
         self.time_of_day = re.compile(r"(?<![\w:])[0-2]?\d[\s\u00a0]*[:hH][\s\u00a0]*[0-5]\d(?![\w:])")
-        self.title_label = re.compile(
-            "|".join(f"(?:{r.pattern})" for r in by["TITLE_LABEL"]) or r"(?!x)x", re.I)
-        web = "|".join(f"(?:{r.pattern})" for r in by["WEB_PREFIX"]) or r"(?!x)x"
+        self.title_label = re.compile(self._words("TITLE_LABEL"), re.I)
+        web = self._words("WEB_PREFIX")
         self.web_prefix_line = re.compile(rf"^{_WS}*(?:{web}).*$", re.M | re.I)
-        store = "|".join(f"(?:{r.pattern})" for r in by["STORE_PREFIX"]) or r"(?!x)x"
+        store = self._words("STORE_PREFIX")
         self.store_prefix = re.compile(rf"^{_WS}*(?:{store})", re.M | re.I)
-        self.letterhead = re.compile(
-            "|".join(f"(?:{r.pattern})" for r in by["LETTERHEAD"]) or r"(?!x)x", re.I)
+        self.letterhead = re.compile(self._words("LETTERHEAD"), re.I)
+
+    def _words(self, label: str) -> str:
+        """The alternation of a label's patterns (a never-matching one where the label has none)."""
+        return "|".join(f"(?:{r.pattern})" for r in self.by[label]) or r"(?!x)x"
 
     def month_number(self, name: str) -> int:
         for rx, n in self.months:

@@ -17,7 +17,7 @@ from ..patterns import Rule, by_label, load_jsonl, resolve
 
 WORDS_FILE = "words.jsonl"
 WORD_LABELS = ("DE", "DET", "A", "DET_OTHER", "GAP_STOP", "TERRITORY_NOUN")
-REGEX_LABELS = ("LOCATIVE", "GENITIVE", "RELATIVE", "WHO", "LIST_CLOSE")
+REGEX_LABELS = ("LOCATIVE", "GENITIVE", "RELATIVE", "WHO", "LIST_CLOSE", "OF_BEFORE", "AT_BEFORE")
 
 
 class WordRule(Rule):
@@ -42,6 +42,8 @@ class FunctionWords:
     relative: re.Pattern[str]
     who: re.Pattern[str]
     list_close: re.Pattern[str]
+    of_before: re.Pattern[str]
+    at_before: re.Pattern[str]
     gap_stop_pattern: str
     """GAP_STOP as written: a regex alternation of its words, in the file's order."""
 

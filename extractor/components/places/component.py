@@ -48,7 +48,16 @@ from .sources import PlaceSources
 def make_places(nlp: Language, name: str, *, patterns: str = TRIGGERS_FILE, gazetteer: str = GAZETTEER_FILE,
                 span_key: str = SPAN_KEY, use_model_loc: bool = True, orgs_key: str = "organizations",
                 amounts_key: str = "amounts", dates_key: str = "dates") -> PlacesComponent:
-    """`orgs_key`, `amounts_key`, `dates_key`: the span groups whose text is no place (read, not written)."""
+    """The places pipe. Settings (the defaults in brackets):
+
+    - `patterns` (`places/triggers.jsonl`), `gazetteer` (`places/gazetteer.csv`): the trigger phrases and
+      the gazetteer, files of the rules folder.
+    - `span_key` (`places`): the span group written, one span per place mention (`span._.place`).
+    - `use_model_loc` (true): also take the model's LOC entities after a locative, where nothing else
+      found a place (there are some only where the pipeline keeps its NER: `load_pipeline(ner=True)`).
+    - `orgs_key`, `amounts_key`, `dates_key` (`organizations`, `amounts`, `dates`): the span groups whose
+      text is no place (read, not written).
+    """
     return PlacesComponent(nlp, name, patterns=patterns, gazetteer=gazetteer, span_key=span_key,
                            use_model_loc=use_model_loc, read_keys=(orgs_key, amounts_key, dates_key))
 

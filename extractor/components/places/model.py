@@ -17,8 +17,6 @@ _END_VERBS = frozenset({"VERB", "AUX"})
 _CAPITAL = re.compile(r"(?<!\w)[A-ZÀ-ÖØ-Þ]")
 _HYPHEN_TAIL = re.compile(r"-([A-ZÀ-ÖØ-Þ][\w'’]*(?:[ -](?:El|Al|Ben|Beni|Béni|Sidi|Moulay|[A-ZÀ-ÖØ-Þ][\w'’]*))?)")
 """The name after a hyphen (`Tétouan-Jebha`, `Taza-Al Hoceïma`): a second place where the gazetteer knows it."""
-_OF_BEFORE = re.compile(r"(?:\bde |d['’])$")
-_AT_BEFORE = re.compile(r"\bà\s+$")
 _PRIORITY = {"trigger": 0, "header": 1, "gazetteer": 2, "model": 3}
 
 

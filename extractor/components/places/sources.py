@@ -14,13 +14,12 @@ from spacy.tokens import Doc
 
 from ...gazetteer import GazEntry, match_key
 from ...normalizers.places import PlaceGrammar
+from ...normalizers.words import FunctionWords
 from ...text import fold
 from .model import (
-    _AT_BEFORE,
     _CAPITAL,
     _END_VERBS,
     _HYPHEN_TAIL,
-    _OF_BEFORE,
     _PROVINCIAL,
     BARE_PRIORITY,
     WEAK_PRIORITY,
@@ -32,6 +31,7 @@ class PlaceSources:
     """Mixin of the component: candidate place mentions from each source."""
 
     grammar: PlaceGrammar
+    w: FunctionWords
     gaz: dict[str, tuple[GazEntry, ...]]
     spellings: dict[str, str]
     first_words: dict[str, int]
@@ -98,7 +98,7 @@ class PlaceSources:
             elif c.weak:
                 entry = self._entry(c.text, WEAK_PRIORITY)
                 t = entry.type if entry is not None else t
-            elif (t in ("district", "douar") and _OF_BEFORE.search(text, max(0, c.start - 4), c.start)
+            elif (t in ("district", "douar") and self.w.of_before.search(text, max(0, c.start - 4), c.start)
                   and (entry := self._entry(c.text, ("city", *_PROVINCIAL, "region"))) is not None):
                 t = entry.type  # `les quartiers de Fès`, `douars de la région X`: the town or territory
             elif t == "prefecture":
@@ -228,7 +228,7 @@ class PlaceSources:
         """
         out = []
         for m in found:
-            if m.type != "city" or not _AT_BEFORE.search(text, max(0, m.start - 3), m.start):
+            if m.type != "city" or not self.w.at_before.search(text, max(0, m.start - 3), m.start):
                 continue
             pos = m.end
             while (nxt := self.grammar.locative_follow.match(text, pos)) is not None:
