@@ -7,7 +7,7 @@ from extractor.cluster import extract_dask, to_dask_frames, write_parquet
 client = Client("tcp://127.0.0.1:8786")
 records = extract_dask(["corpus/"], client=client).persist()   # a dask bag of record dicts
 frames = to_dask_frames(records)        # {"documents": dask DataFrame, "amounts": ..., ...}
-write_parquet(records, "tables/", by="year")   # tables/allocations/year=2021/part.0.parquet ...
+write_parquet(records, "tables/", by="year")   # tables/allocations/year=2021/part-0-0.parquet ...
 ```
 """
 
@@ -15,20 +15,21 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import dask
 import dask.bag as db
 import dask.dataframe as dd
 import pandas as pd
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from ..api import COLUMNS, INTEGER_COLUMNS, TABLES, to_frames
 from ..errors import InputError
-from ..io import Document, list_inputs
+from ..io import Document, Failure, list_inputs
 from ..pipeline import DEFAULT_MODEL
 from ..runner import Options, fingerprint, iter_results
 from .connect import register_pipeline
@@ -104,7 +105,12 @@ def _bag_records(elements: Iterable[Any], options: Options, on_error: str) -> li
             items.append(Document(rid, str(x.get("source") or rid), str(x.get("text") or ""), "utf-8", meta))
         else:
             items.append(Document(f"doc-{n}", f"<text {n}>", str(x)))
-    return _records(items, options, on_error)
+    return _records([_nonempty(d) for d in items], options, on_error)
+
+
+def _nonempty(d: Document) -> Document | Failure:
+    """A text with nothing in it is an error, as an empty JSONL `text` is (never an empty record)."""
+    return d if d.text.strip() else Failure(d.source, "EmptyDocument", "empty `text`", id=d.id)
 
 
 def _records(items: list[Any], options: Options, on_error: str) -> list[dict[str, Any]]:
@@ -162,12 +168,12 @@ def _part_frames(records: list[dict[str, Any]], by: str | None) -> dict[str, pd.
 
 
 def partition_value(record: dict[str, Any], by: str | None) -> str:
-    """A record's partition: its year (`unknown` without a date) or its input folder (URI-quoted)."""
+    """A record's partition: its year (`unknown` without a date) or its input folder (pyarrow URI-encodes it
+    in the folder name and decodes it on reading)."""
     if by == "year":
         date = record.get("date") or ""
         return date[:4] if date[:4].isdigit() else "unknown"
-    folder = os.path.dirname(str(record.get("source") or "")) or "."
-    return quote(folder, safe="")
+    return os.path.dirname(str(record.get("source") or "")) or "."
 
 
 def arrow_schema(table: str, by: str | None = None) -> pa.Schema:
@@ -178,7 +184,7 @@ def arrow_schema(table: str, by: str | None = None) -> pa.Schema:
             typ = pa.int64()
         elif c in FLOAT_COLUMNS.get(table, ()):
             typ = pa.float64()
-        elif c in LIST_COLUMNS and not (table == "places" and c == "places"):
+        elif c in LIST_COLUMNS:
             typ = pa.list_(pa.string())
         else:
             typ = pa.string()
@@ -189,11 +195,32 @@ def arrow_schema(table: str, by: str | None = None) -> pa.Schema:
 
 
 def write_parquet(records: db.Bag | str | Path, outdir: str | Path, by: str = "year") -> list[Path]:
-    """Every table as a Parquet dataset `OUTDIR/TABLE/` partitioned by `by` (hive style: `year=2021/`),
-    written by the workers in one pass over the records."""
-    frames = to_dask_frames(records, by=by)
-    writes = [dd.to_parquet(df, str(Path(outdir) / t), partition_on=[by], schema=arrow_schema(t, by),
-                            write_index=False, compute=False, overwrite=True)
-              for t, df in frames.items()]
-    dask.compute(*writes)
-    return [Path(outdir) / t for t in frames]
+    """Every table as a Parquet dataset `OUTDIR/TABLE/`, hive-partitioned by `by` (`year=2021/`,
+    `folder=corpus%2Fweb/`), written by the workers in one pass over the records, one file per bag
+    partition and partition value, every file with the table's `arrow_schema`. Replaces `OUTDIR/TABLE/`."""
+    if by not in PARTITION_KEYS:
+        raise ValueError(f"by must be one of {PARTITION_KEYS}")
+    bag = records if isinstance(records, db.Bag) else read_records(records)
+    root = Path(outdir)
+    for t in TABLES:
+        if (root / t).is_dir():
+            shutil.rmtree(root / t)
+    dask.compute(*[dask.delayed(_write_part)(p, i, str(root), by) for i, p in enumerate(bag.to_delayed())])
+    for t in TABLES:  # a table with no row at all is still a readable dataset
+        if not (root / t).is_dir():
+            (root / t).mkdir(parents=True)
+            pq.write_table(arrow_schema(t, by).empty_table(), root / t / "empty.parquet")
+    return [root / t for t in TABLES]
+
+
+def _write_part(records: list[dict[str, Any]], n: int, root: str, by: str) -> int:
+    """One bag partition's rows of every table, under their partition folders; rows written."""
+    rows = 0
+    for t, df in _part_frames(records, by).items():
+        if df.empty:
+            continue
+        table = pa.Table.from_pandas(df, schema=arrow_schema(t, by), preserve_index=False)
+        pq.write_to_dataset(table, str(Path(root) / t), partition_cols=[by],
+                            basename_template=f"part-{n}-{{i}}.parquet", existing_data_behavior="overwrite_or_ignore")
+        rows += len(df)
+    return rows
