@@ -144,3 +144,14 @@ def test_a_malformed_scheduler_is_a_usage_error_before_outdir_exists(tmp_path):
                         "--scheduler", "local:zero"], capture_output=True, text=True, timeout=120)
     assert p.returncode == 2
     assert "local:N" in p.stderr and not out.exists()
+
+
+def test_an_unreachable_scheduler_is_one_clear_error(tmp_path, monkeypatch):
+    from extractor.cluster import SchedulerError, connect
+
+    monkeypatch.setattr(connect, "CONNECT_TIMEOUT", "2s")
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(DISPATCH.format(what="une école", where="Taza", n=40))
+    with pytest.raises(SchedulerError, match=r"cannot reach the Dask scheduler at tcp://127\.0\.0\.1:9"):
+        run_batch([tmp_path / "in"], tmp_path / "out", scheduler="tcp://127.0.0.1:9")
+    assert not (tmp_path / "out" / "records.jsonl").exists()

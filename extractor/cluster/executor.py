@@ -14,6 +14,7 @@ import contextlib
 import os
 from collections import deque
 from collections.abc import Iterator
+from concurrent.futures import CancelledError
 from typing import Any
 
 from distributed import Client, Future
@@ -21,7 +22,7 @@ from distributed.scheduler import KilledWorker
 
 from ..io import Failure, doc_id
 from ..runner import Item, Options, Result
-from .connect import open_client, parse_scheduler, register_pipeline
+from .connect import SchedulerError, open_client, parse_scheduler, register_pipeline
 from .tasks import run_chunk
 
 WINDOW_PER_THREAD = 4
@@ -97,6 +98,9 @@ class ClusterExecutor:
             return list(future.result())
         except KilledWorker:
             return [r for item in chunk for r in self._alone(item, options, cwd)]
+        except (CancelledError, OSError) as e:  # the scheduler is gone (or cancelled the run's tasks)
+            raise SchedulerError(f"lost the Dask scheduler {self.scheduler} ({type(e).__name__}: {e}); the records "
+                                 "done so far are kept: rerun when it is back") from e
 
     def _alone(self, item: Item | Result, options: Options, cwd: str) -> list[Result]:
         """One input in a task of its own; if that too kills its worker, one error line for it."""
