@@ -113,8 +113,12 @@ def run_batch(paths: Iterable[str | Path], outdir: str | Path, *, model: str = D
               fast: bool = False, workers: int | None = None, batch_size: int = 16,
               max_bytes: int = DEFAULT_MAX_BYTES, force: bool = False, formats: Iterable[str] = ("jsonl",),
               store_text: bool = False, progress: Callable[[int, int], None] | None = None,
-              wait: bool = False, notify: Callable[[str], None] | None = None) -> Summary:
+              wait: bool = False, notify: Callable[[str], None] | None = None, scheduler: str | None = None
+              ) -> Summary:
     """Extract every input under `paths` into `outdir`; inputs = records + errors, always.
+
+    `scheduler` (`local:N` or a Dask scheduler address) runs the chunks on a Dask cluster
+    (`extractor.cluster`) instead of `workers` local processes: same records, byte for byte.
 
     One run at a time per `outdir`: a second one raises OutdirBusy naming the first (or waits
     with `wait`). A missing input raises FileNotFoundError before `outdir` is created; an
@@ -130,9 +134,12 @@ def run_batch(paths: Iterable[str | Path], outdir: str | Path, *, model: str = D
                       formats=["jsonl", *sorted(set(formats) - {"jsonl"})])
     opts = Options(model=model, fast=fast, batch_size=batch_size, max_bytes=max_bytes, store_text=store_text,
                    fingerprint=fp)
-    with claim(out, wait=wait, notify=notify):
+    cluster = _executor(scheduler)  # a malformed `scheduler` fails here, before OUTDIR is touched
+    with claim(out, wait=wait, notify=notify), cluster as executor:
         try:
-            _extract_into(out, files, opts, summary, force=force, progress=progress, total=total)
+            _extract_into(out, files, opts, summary, force=force, progress=progress, total=total,
+                          executor=executor)
+            summary.workers = getattr(executor, "workers", 0) or summary.workers
             extra = [f for f in summary.formats if f != "jsonl"]
             if extra:
                 from .tables import write_tables
@@ -150,8 +157,17 @@ def run_batch(paths: Iterable[str | Path], outdir: str | Path, *, model: str = D
     return summary
 
 
+def _executor(scheduler: str | None) -> contextlib.AbstractContextManager[Any]:
+    """No executor (local worker processes), or a Dask cluster's (`extractor.cluster`)."""
+    if scheduler is None:
+        return contextlib.nullcontext()
+    from .cluster.executor import ClusterExecutor
+
+    return ClusterExecutor(scheduler)
+
+
 def _extract_into(out: Path, files: list[Path | Failure], opts: Options, summary: Summary, *, force: bool,
-                  progress: Callable[[int, int], None] | None, total: int) -> None:
+                  progress: Callable[[int, int], None] | None, total: int, executor: Any = None) -> None:
     """Stream every result into a new partial file, then write records.jsonl sorted by id and renamed.
 
     Every record to reuse is read from files opened before anything is written, and nothing
@@ -171,7 +187,7 @@ def _extract_into(out: Path, files: list[Path | Failure], opts: Options, summary
         signatures: dict[str, bytes] = {}
         seen: set[str] = set()
         known = {k: v.key for k, v in previous.items()}
-        for res in iter_results(files, opts, workers=summary.workers, known=known or None):
+        for res in iter_results(files, opts, workers=summary.workers, known=known or None, executor=executor):
             summary.inputs += 1
             line = _result_line(res, previous, olds, seen)
             if isinstance(line, Failure):

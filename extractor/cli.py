@@ -47,6 +47,9 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--model", default=DEFAULT_MODEL, help="spaCy French pipeline package (default: %(default)s)")
     ex.add_argument("--fast", action="store_true", help=FAST_HELP)
     ex.add_argument("--workers", type=int, default=None, help="worker processes (default: one per core)")
+    ex.add_argument("--scheduler", default=None, metavar="ADDRESS|local:N",
+                    help="run on a Dask cluster: a scheduler address (tcp://HOST:8786) or local:N for a "
+                         "LocalCluster of N worker processes (README, Running on a cluster); --workers is ignored")
     ex.add_argument("--batch-size", type=int, default=16, help="documents per nlp.pipe batch (default: %(default)s)")
     ex.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES,
                     help="files (and JSONL lines) larger than this become errors (default: %(default)s, 20 MB)")
@@ -80,7 +83,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
         summary = run_batch(paths, outdir, model=args.model, fast=args.fast, workers=args.workers,
                             batch_size=args.batch_size, max_bytes=args.max_bytes, force=args.force,
                             formats=args.format, store_text=args.store_text,
-                            progress=stderr_progress(args.quiet), wait=args.wait, notify=_say)
+                            progress=stderr_progress(args.quiet), wait=args.wait, notify=_say,
+                            scheduler=args.scheduler)
     except FileNotFoundError as e:  # an input (OUTDIR problems are OutputError, handled in main)
         print(f"communique: no such file or folder: {e}", file=sys.stderr)
         return 2

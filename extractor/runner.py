@@ -14,7 +14,7 @@ import os
 import re
 import signal
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
@@ -42,7 +42,6 @@ MODEL_PIECE_CHARS = 20_000
 """Size of the pieces a long text is cut into for the model. The model's working memory follows the
 piece (about 400 MB over a 100 000-character piece, 80 MB over 20 000), and a piece ends at a line
 end where it can, so the parse barely notices the cut."""
-
 
 MAX_RUN_CHARS = 2_000
 """A whitespace-free stretch longer than this is cut before the tokenizer sees it: spaCy strips
@@ -356,8 +355,9 @@ def _init_worker(options: Options, parent_pid: int | None = None) -> None:
 
 
 def iter_results(items: Iterable[Item], options: Options | None = None, workers: int = 1,
-                 known: dict[str, str] | None = None) -> Iterator[Result]:
-    """Results for every input, in input order; `workers > 1` analyses in worker processes.
+                 known: dict[str, str] | None = None,
+                 executor: Callable[..., Iterator[Result]] | None = None) -> Iterator[Result]:
+    """Results for every input, in input order; `workers > 1` or an `executor` (`extractor.cluster`) runs them.
 
     `known` maps record ids to `reuse_key`s already extracted with this extractor: those inputs
     are read here and, when their text is unchanged, come back `unchanged` without reaching a
@@ -390,11 +390,11 @@ def iter_results(items: Iterable[Item], options: Options | None = None, workers:
         if buf:
             yield buf
 
-    if workers <= 1:
+    if executor is not None or workers > 1:
+        yield from (executor or _in_workers)(chunks(), options, workers)
+    else:
         for chunk in chunks():
             yield from process_chunk(chunk, options)
-    else:
-        yield from _in_workers(chunks(), options, workers)
 
 
 def _in_workers(chunks: Iterator[list[Item | Result]], options: Options, workers: int) -> Iterator[Result]:
