@@ -16,8 +16,9 @@ from ..errors import PatternError
 from ..patterns import Rule, by_label, load_jsonl, resolve
 
 WORDS_FILE = "words.jsonl"
-WORD_LABELS = ("DE", "DET", "A", "DET_OTHER", "GAP_STOP", "TERRITORY_NOUN")
-REGEX_LABELS = ("LOCATIVE", "GENITIVE", "RELATIVE", "WHO", "LIST_CLOSE", "OF_BEFORE", "AT_BEFORE")
+WORD_LABELS = ("DE", "DET", "A", "DET_OTHER", "GAP_STOP", "TERRITORY_NOUN", "MINISTRY")
+REGEX_LABELS = ("LOCATIVE", "GENITIVE", "RELATIVE", "WHO", "LIST_CLOSE", "OF_BEFORE", "AT_BEFORE",
+                "FOLDED_DE_LEAD")
 
 
 class WordRule(Rule):
@@ -37,6 +38,7 @@ class FunctionWords:
     det_other: frozenset[str]
     gap_stop: frozenset[str]
     territory_noun: frozenset[str]
+    ministry: frozenset[str]
     locative: re.Pattern[str]
     genitive: re.Pattern[str]
     relative: re.Pattern[str]
@@ -44,6 +46,7 @@ class FunctionWords:
     list_close: re.Pattern[str]
     of_before: re.Pattern[str]
     at_before: re.Pattern[str]
+    folded_de_lead: re.Pattern[str]
     gap_stop_pattern: str
     """GAP_STOP as written: a regex alternation of its words, in the file's order."""
 

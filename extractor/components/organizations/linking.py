@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from ...normalizers.organizations import OrgLexicon
+from ...normalizers.words import FunctionWords
 from ...text import fold
 from .model import _Mention, _Org
 
@@ -14,6 +15,7 @@ class Linking:
     """Mixin of the component: mentions grouped into organisations."""
 
     lex: OrgLexicon
+    w: FunctionWords
 
     def _equiv(self, f: str) -> str:
         for left, right in self.lex.equiv:
@@ -160,7 +162,7 @@ class Linking:
     def _merge_branches(self, orgs: list[_Org]) -> list[_Org]:
         """A branch named after a portfolio (`délégation provinciale de la Santé`) joins the ministry
         of that portfolio where the text names it."""
-        ministries = [o for o in orgs if fold(o.name).startswith("ministere ")]
+        ministries = [o for o in orgs if " " in fold(o.name) and fold(o.name).split(" ", 1)[0] in self.w.ministry]
         keep: list[_Org] = []
         for o in orgs:
             branch = o.known is None and o.mentions and o.mentions[0].trigger is not None \
@@ -168,7 +170,7 @@ class Linking:
             target = None
             if branch:
                 comp = fold(o.mentions[0].complement)
-                comp = re.sub(r"^(?:de la|de l|du|des|de|d)\s+", "", comp)
+                comp = self.w.folded_de_lead.sub("", comp)
                 core = comp.split(" de ")[0].strip()
                 for mo in ministries:
                     if core and re.search(rf"\b{re.escape(core)}\b", fold(mo.name)):
