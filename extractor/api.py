@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING, Any
 from .build import build_record
 from .errors import ExtractorError, InputError
 from .io import Document, list_inputs, suffixes
+from .pieces import analyse
 from .pipeline import DEFAULT_MODEL, load_pipeline
 from .records import Communique
-from .runner import Options, analyse, iter_results
+from .runner import Options, iter_results
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -26,7 +27,7 @@ def extract(text: str, id: str | None = None, *, model: str = DEFAULT_MODEL, fas
     """One text into one validated record (the pipeline is built once per process).
 
     `ner=True` adds the model's statistical NER (LOC entities fill place gaps); slower. Long or
-    hostile texts take the CLI's path (`runner.analyse`): the model runs over bounded pieces.
+    hostile texts take the CLI's path (`pieces.analyse`): the model runs over bounded pieces.
     """
     nlp = load_pipeline(model, fast, ner)
     doc = analyse(nlp, text)

@@ -21,7 +21,8 @@ from extractor.components.org_aliases import alias_occurrences, resolve_aliases
 from extractor.components.organizations import _Mention
 from extractor.intervals import IntervalSet, RangeIndex
 from extractor.io import Document
-from extractor.runner import MAX_RUN_CHARS, Options, _Columns, analyse_long, process_chunk, split_text
+from extractor.pieces import MAX_RUN_CHARS, _Columns, analyse_long, split_text
+from extractor.runner import Options, process_chunk
 
 DISPATCH = ("Tiznit, 12 mai 2021 (MAP) - L'Agence de développement social (ADS) a débloqué 3,5 MDH pour "
             "42 coopératives de femmes à Tiznit, le 3 juin 2021. L'ADS et l'INDH financent aussi 12 écoles.\n")
