@@ -22,7 +22,7 @@ from typing import Any, cast
 
 from spacy.tokens import Doc
 
-from .build import _patterns_digest, build_record, text_sha256
+from .build import _patterns_digest, export_fields, make_record, text_sha256
 from .dupes import signature
 from .io import DEFAULT_MAX_BYTES, Document, Failure, doc_id, read_path
 from .pieces import analyse_long, needs_pieces
@@ -201,19 +201,29 @@ def _analyse(nlp: Any, docs: list[Document], options: Options) -> Iterator[tuple
     parsed = _parsed(nlp, docs, options.batch_size)
     for d in docs:
         sd = next(parsed)
-        built = _build(nlp, d, sd, options) if isinstance(sd, Doc) else Failure(
-            d.source, "ExtractionError", f"{type(sd).__name__}: {sd}"[:500], id=d.id)
-        del sd
+        fields = _export(nlp, d, sd)
+        del sd  # the Doc goes before the record is validated: the exported values are all it needs
+        built = fields if isinstance(fields, Failure) else _build(nlp, d, fields, options)
+        del fields
         if isinstance(built, Communique):
             built = _dump(built, fp, d)
         yield (None, built) if isinstance(built, Failure) else (built, None)
 
 
-def _build(nlp: Any, d: Document, doc: Doc, options: Options) -> Communique | Failure:
+def _export(nlp: Any, d: Document, doc: Doc | Exception) -> dict[str, Any] | Failure:
+    if isinstance(doc, Exception):
+        return Failure(d.source, "ExtractionError", f"{type(doc).__name__}: {doc}"[:500], id=d.id)
+    try:
+        return export_fields(doc, nlp)
+    except Exception as e:
+        return _record_error(d, e)
+
+
+def _build(nlp: Any, d: Document, fields: dict[str, Any], options: Options) -> Communique | Failure:
     """The record of one analysed document; a record that breaks the contract is that document's error only."""
     meta = {**d.metadata, "text": d.text} if options.store_text else d.metadata
     try:
-        return build_record(doc, nlp, id=d.id, source=d.source, encoding=d.encoding, metadata=meta)
+        return make_record(fields, nlp, d.text, id=d.id, source=d.source, encoding=d.encoding, metadata=meta)
     except Exception as e:
         return _record_error(d, e)
 
