@@ -284,3 +284,19 @@ def test_longtext_minhash_memory_does_not_grow_with_the_shingles() -> None:
     small, big = peak(20_000), peak(320_000)
     assert big < 320_000 * NUM_PERM * 8  # one slot array of the whole text (160 MB) would reach it
     assert big < 8 * small  # 16x the words; the word list itself grows, not the permutation arrays
+
+
+def test_longtext_sentence_lookup_answers_as_a_scan_without_rescanning() -> None:
+    """`sentence_of` bisects first tokens listed once per `Sentences` (it listed them on every call, once
+    per mention: beneficiaries and quantities grew quadratically, 12x and 32x for 4x the text at 1-4 MB)."""
+    from extractor.components.beneficiaries import Sentences, sentence_of
+
+    for seed in range(500):
+        r = random.Random(seed)
+        starts = sorted(r.sample(range(1, 200), r.randint(0, 12)))
+        bounds = Sentences((s, e, s, e) for s, e in zip([0, *starts], [*starts, 200], strict=True))
+        assert bounds.starts == [b[2] for b in bounds]
+        for i in range(0, 200, 7):
+            assert sentence_of(bounds, i) == sentence_of(list(bounds), i)
+            first, end = sentence_of(bounds, i)[2:]
+            assert first <= i < end

@@ -337,16 +337,26 @@ class BeneficiariesComponent(InstalledRules):
         return {"beneficiaries": group_mentions(doc.spans.get(self.span_key, []))}
 
 
-def sentence_bounds(doc: Doc) -> list[tuple[int, int, int, int]]:
+class Sentences(list[tuple[int, int, int, int]]):
+    """Sentence bounds with their first tokens listed once, for `sentence_of`'s bisect."""
+
+    def __init__(self, bounds: Iterable[tuple[int, int, int, int]] = ()) -> None:
+        super().__init__(bounds)
+        self.starts = [b[2] for b in self]
+
+
+def sentence_bounds(doc: Doc) -> Sentences:
     """(start_char, end_char, first token, end token) of each sentence; the whole text without sentences."""
     if not doc.has_annotation("SENT_START"):
-        return [(0, doc[-1].idx + len(doc[-1].text_with_ws) if len(doc) else 0, 0, len(doc))]
-    return [(s.start_char, s.end_char, s.start, s.end) for s in doc.sents]
+        return Sentences([(0, doc[-1].idx + len(doc[-1].text_with_ws) if len(doc) else 0, 0, len(doc))])
+    return Sentences((s.start_char, s.end_char, s.start, s.end) for s in doc.sents)
 
 
 def sentence_of(bounds: list[tuple[int, int, int, int]], token_i: int) -> tuple[int, int, int, int]:
-    """The sentence bounds holding token `token_i` (bisect on the precomputed list)."""
-    k = bisect.bisect_right([b[2] for b in bounds], token_i) - 1
+    """The sentence bounds holding token `token_i` (bisect; the first tokens are listed once per `Sentences`,
+    not on every call: a call per mention made long texts quadratic)."""
+    starts = bounds.starts if isinstance(bounds, Sentences) else [b[2] for b in bounds]
+    k = bisect.bisect_right(starts, token_i) - 1
     return bounds[max(k, 0)]
 
 
@@ -377,11 +387,12 @@ def _org_kind(span: Span) -> str | None:
 def group_mentions(spans: Iterable[Span]) -> list[dict[str, Any]]:
     """One entry per category, in order of first mention, each with all its mentions."""
     out: dict[str, dict[str, Any]] = {}
+    seen: set[tuple[str, str, int, int]] = set()  # a set, not a scan of the mentions: linear on long texts
     for s in spans:
         m: BeneficiaryMatch = s._.beneficiary
         for cat in m.categories:
             entry = out.setdefault(cat, {"category": cat, "mentions": [], "rule": m.rule})
-            mention = {"text": m.text, "start": m.start, "end": m.end}
-            if mention not in entry["mentions"]:
-                entry["mentions"].append(mention)
+            if (cat, m.text, m.start, m.end) not in seen:
+                seen.add((cat, m.text, m.start, m.end))
+                entry["mentions"].append({"text": m.text, "start": m.start, "end": m.end})
     return list(out.values())
