@@ -10,7 +10,7 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .build import build_record
+from .build import export_fields, make_record
 from .errors import ExtractorError, InputError
 from .io import Document, list_inputs, suffixes
 from .pieces import analyse
@@ -30,9 +30,9 @@ def extract(text: str, id: str | None = None, *, model: str = DEFAULT_MODEL, fas
     hostile texts take the CLI's path (`pieces.analyse`): the model runs over bounded pieces.
     """
     nlp = load_pipeline(model, fast, ner)
-    doc = analyse(nlp, text)
+    fields = export_fields(analyse(nlp, text), nlp)  # the Doc goes before the record is validated
     rid = id or "doc"
-    return build_record(doc, nlp, id=rid, source=source or rid)
+    return make_record(fields, nlp, text, id=rid, source=source or rid)
 
 
 def looks_like_path(s: str) -> bool:
