@@ -30,6 +30,7 @@ class Context:
         orgs, places, bens = ents
         self.doc = doc
         self.text = doc_text(doc)
+        self.parsed = doc.has_annotation("DEP")  # a scan of every token: once per document, not per sum
         self.cues = c
         self.settings = settings
         self.orgs = orgs
