@@ -676,3 +676,10 @@ def test_a_share_paid_by_people_who_are_no_organisation_has_no_funder() -> None:
     share = _alloc(rec, 50_000)
     assert share.funder is None and share.partners == ["INDH"] and "funder_inherited" not in share.flags
     assert _alloc(rec, 250_000).funder == "INDH"
+
+
+def test_the_body_whose_projects_a_sum_finances_carries_them_out() -> None:
+    rec = extract("Le prêt de 1,4 milliard de DH financera des projets de l'Office national de l'eau potable (ONEP).")
+    assert "implementer" in _org(rec, "ONEP").roles
+    rec = extract("Le prêt de 2 MDH financera des projets de l'INDH.")
+    assert "implementer" not in _org(rec, "INDH").roles  # a programme frames projects, it does not run them
