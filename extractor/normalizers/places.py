@@ -91,7 +91,7 @@ class PlaceGrammar:
         self.org_heads = _union(by["ORG_HEAD"])
         self.facility_heads = _union(by["FACILITY_HEAD"])
         self.stop_words = frozenset(by["NAME_STOP"][0].pattern.lower().split("|"))
-        self.place_verbs = frozenset(w for r in by["PLACE_VERB"] for w in r.pattern.lower().split("|"))
+        self.place_verbs = frozenset(w.strip() for r in by["PLACE_VERB"] for w in r.pattern.lower().split("|"))
         self.actor_before = _union(by["ACTOR_BEFORE"])
         self.actor_subject = _union(by["ACTOR_SUBJECT"])
         self.locatives = [(r, re.compile(r.pattern, re.IGNORECASE)) for r in by["LOCATIVE"]]
