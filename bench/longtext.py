@@ -76,13 +76,13 @@ def child(kind: str, size: int, profile: bool, model_only: bool = False) -> None
     Doc alone), to measure that part's memory at sizes the components take long over."""
     import resource
 
-    from extractor import runner
+    from extractor import pieces
     from extractor.io import Document
     from extractor.pipeline import load_pipeline
     from extractor.runner import Options, process_chunk
 
     if model_only:
-        runner._own_components = lambda nlp: []  # type: ignore[assignment]
+        pieces.own_components = lambda nlp: []  # type: ignore[assignment]
 
     load_pipeline()
     process_chunk([Document("warm", "warm", "Rabat, 1er mai 2021 (MAP) - 3 MDH pour 12 écoles.")], Options())

@@ -10,12 +10,13 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .build import build_record
+from .build import export_fields, make_record
 from .errors import ExtractorError, InputError
 from .io import Document, list_inputs, suffixes
+from .pieces import analyse
 from .pipeline import DEFAULT_MODEL, load_pipeline
 from .records import Communique
-from .runner import Options, analyse, iter_results
+from .runner import Options, iter_results
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -26,12 +27,12 @@ def extract(text: str, id: str | None = None, *, model: str = DEFAULT_MODEL, fas
     """One text into one validated record (the pipeline is built once per process).
 
     `ner=True` adds the model's statistical NER (LOC entities fill place gaps); slower. Long or
-    hostile texts take the CLI's path (`runner.analyse`): the model runs over bounded pieces.
+    hostile texts take the CLI's path (`pieces.analyse`): the model runs over bounded pieces.
     """
     nlp = load_pipeline(model, fast, ner)
-    doc = analyse(nlp, text)
+    fields = export_fields(analyse(nlp, text), nlp)  # the Doc goes before the record is validated
     rid = id or "doc"
-    return build_record(doc, nlp, id=rid, source=source or rid)
+    return make_record(fields, nlp, text, id=rid, source=source or rid)
 
 
 def looks_like_path(s: str) -> bool:

@@ -55,22 +55,40 @@ def _given_date(value: str) -> _dt.date | None:
 def build_record(doc: Doc, nlp: Language, *, id: str, source: str, encoding: str | None = None,
                  metadata: dict[str, Any] | None = None, check: bool = True) -> Communique:
     """Merge every component's `export(doc)` into one record, validate it and set its review flags."""
+    return make_record(export_fields(doc, nlp), nlp, doc_text(doc), id=id, source=source, encoding=encoding,
+                       metadata=metadata, check=check)
+
+
+def export_fields(doc: Doc, nlp: Language) -> dict[str, Any]:
+    """Every component's `export(doc)`, merged: plain values (no span), so the Doc can go once they are out."""
     fields: dict[str, Any] = {}
     for _name, proc in nlp.pipeline:
         export = getattr(proc, "export", None)
         if export is not None:
             fields.update(export(doc))
+    return fields
+
+
+def make_record(fields: dict[str, Any], nlp: Language, text: str, *, id: str, source: str,
+                encoding: str | None = None, metadata: dict[str, Any] | None = None, check: bool = True
+                ) -> Communique:
+    """The validated record of exported `fields` over the analysed `text`, with its review flags.
+
+    `fields` is emptied once validated: on a long text the exported values and the record are the
+    two largest things left, and only one of them need stay.
+    """
     fields.update(metadata_fallbacks(fields, metadata or {}))
     record = Communique(
         id=id,
         source=source,
-        text_sha256=text_sha256(doc_text(doc)),
+        text_sha256=text_sha256(text),
         encoding=encoding,
         metadata=metadata or {},
         extractor={"version": __version__, "model": model_name(nlp), "patterns_sha256": _patterns_digest()},
         **fields,
     )
+    fields.clear()
     if check:
-        record.check_offsets(doc_text(doc))
-    record._text = doc_text(doc)
+        record.check_offsets(text)
+    record._text = text
     return apply_flags(record)

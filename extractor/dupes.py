@@ -36,6 +36,10 @@ THRESHOLD = 0.5
 DATE_WINDOW_DAYS = 31
 """Two documents of different stories report the same allocation only within this many days."""
 _WORD = re.compile(r"\w+")
+HASH_SLICE = 16_384
+"""Shingle hashes given to the MinHash at a time: datasketch makes a (hashes x `NUM_PERM`) array of
+8-byte values per call (1.8 GB for the 3.5 million distinct shingles of 20 MB of text; 8 MB a slice).
+The minimum over slices is the minimum over all: the signature is the same."""
 
 
 @cache
@@ -75,7 +79,9 @@ def signature(text: str) -> bytes:
 
     t = _template()
     m = MinHash(num_perm=NUM_PERM, permutations=t.permutations, scheme=t.scheme, hashfunc=_identity)
-    m.update_batch(shingle_hashes(text))
+    hashes = shingle_hashes(text)
+    for i in range(0, len(hashes), HASH_SLICE):
+        m.update_batch(hashes[i:i + HASH_SLICE])
     return m.hashvalues.astype("<u4").tobytes()
 
 

@@ -15,16 +15,9 @@ from test_io import make_pdf
 
 from extractor.batch import PARTIAL_GLOB, run_batch
 from extractor.io import Document
+from extractor.pieces import MODEL_CHUNK_CHARS, analyse_long, longest_run, needs_pieces, split_text
 from extractor.records import Communique
-from extractor.runner import (
-    MODEL_CHUNK_CHARS,
-    Options,
-    analyse_long,
-    longest_run,
-    needs_pieces,
-    process_chunk,
-    split_text,
-)
+from extractor.runner import Options, process_chunk
 
 ROOT = Path(__file__).resolve().parent.parent
 DISPATCH = (

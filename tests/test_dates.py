@@ -162,3 +162,15 @@ def test_dates_words_before_a_month_and_around_day_spans_are_read_from_the_rule_
     bare = DateGrammar(tuple(r for r in rules if r.label not in ("MONTH_LEAD", "SPAN_LEAD", "SPAN_JOIN")))
     found = [(d.text, d.rule) for d in find_dates(text, 2023, g=bare)]
     assert ("mars 2022", "date.month_year") in found and all(r != "date.day_span_first" for _t, r in found)
+
+
+def test_a_wire_s_bare_place_and_long_dash_open_a_dateline_that_weighs_less_than_the_event_place() -> None:
+    from extractor import extract
+    from extractor.normalizers.dates import find_dateline
+
+    m = find_dateline("Agadir — Le coup d'envoi des travaux a été donné, mardi, à Khouribga.")
+    assert m is not None and m.place == "Agadir" and m.rule == "dateline.place_dash" and m.date is None
+    assert find_dateline("Le projet — une école — a coûté 2 MDH.") is None
+    assert find_dateline("INDH - Lancement du projet") is None  # a hyphen is no wire dash
+    rec = extract("Agadir — Le coup d'envoi des travaux d'un centre de 5 MDH a été donné, mardi, à Khouribga.")
+    assert rec.allocations[0].places == ["Khouribga"]

@@ -21,7 +21,7 @@ from extractor.components.linking_index import DraftStarts, PlacesByType, Stops,
 from extractor.components.organizations import _first_amount_after, _last_amount_before
 from extractor.intervals import SortedRanges, StartIndex
 from extractor.normalizers.allocations import MAX_UNIT_CHARS, bounded, cues, line_units, sentences
-from extractor.runner import analyse_long
+from extractor.pieces import analyse_long
 
 REPORT = ("L'Agence de développement social (ADS) a débloqué 3,5 MDH pour 42 coopératives de femmes à Tiznit. "
           "La province de Tiznit et l'INDH apportent 2 MDH au profit des jeunes de la commune de Tafraout, "

@@ -543,3 +543,10 @@ def test_states_names_read_the_one_country_a_name_holds() -> None:
     assert names.code_of("Gouvernement sud-coréen") == "KR" == names.code_of("République de Corée")
     assert names.code_of("Gouvernement du Japon") == "JP"
     assert names.code_of("Gouvernement") is None and names.code_of("Accord Italie-Espagne") is None
+
+
+def test_a_high_commission_named_with_des_or_du_is_an_organisation() -> None:
+    from extractor import extract
+
+    rec = extract("Un accord a été signé avec le Haut-Commissariat des anciens résistants pour 2 MDH.")
+    assert [o.name for o in rec.organizations] == ["Haut-Commissariat des anciens résistants"]

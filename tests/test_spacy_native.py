@@ -14,8 +14,8 @@ from spacy.language import Language
 
 from extractor.build import build_record
 from extractor.patterns import patterns_dir, patterns_sha256
+from extractor.pieces import analyse
 from extractor.pipeline import COMPONENTS, load_pipeline
-from extractor.runner import analyse
 
 TEXT = ("Tiznit, 12 mai 2021 (MAP) - L'Initiative nationale pour le développement humain (INDH) a "
         "débloqué plus de 3,5 MDH pour 42 coopératives de femmes de la province de Tiznit, en "

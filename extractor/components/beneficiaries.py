@@ -10,7 +10,6 @@ group (`enfants abandonnés`) hides its head noun (`enfants`), while coordinated
 
 from __future__ import annotations
 
-import bisect
 import itertools
 import re
 from collections.abc import Iterable
@@ -30,6 +29,7 @@ from ..errors import PatternError
 from ..patterns import Rule, load_jsonl, resolve, union
 from ..text import doc_text
 from .keys import span_group
+from .sentences import after_name_word, sentence_bounds, sentence_of
 from .serialize import InstalledRules
 
 SPAN_KEY = "beneficiaries"
@@ -345,33 +345,12 @@ class BeneficiariesComponent(InstalledRules):
         return {"beneficiaries": group_mentions(doc.spans.get(self.span_key, []))}
 
 
-def sentence_bounds(doc: Doc) -> list[tuple[int, int, int, int]]:
-    """(start_char, end_char, first token, end token) of each sentence; the whole text without sentences."""
-    if not doc.has_annotation("SENT_START"):
-        return [(0, doc[-1].idx + len(doc[-1].text_with_ws) if len(doc) else 0, 0, len(doc))]
-    return [(s.start_char, s.end_char, s.start, s.end) for s in doc.sents]
-
-
-def sentence_of(bounds: list[tuple[int, int, int, int]], token_i: int) -> tuple[int, int, int, int]:
-    """The sentence bounds holding token `token_i` (bisect on the precomputed list)."""
-    k = bisect.bisect_right([b[2] for b in bounds], token_i) - 1
-    return bounds[max(k, 0)]
-
-
 def _in_proper_name(span: Span) -> bool:
     """A capitalised mention right after a capitalised word, mid-sentence, is part of a name (`Tamwil El Fellah`)."""
     first = span[0]
     if not first.is_title or first.is_sent_start or first.i == 0:
         return False
     return after_name_word(span.doc, first.i)
-
-
-def after_name_word(doc: Doc, i: int) -> bool:
-    """Token `i` follows a capitalised proper noun that does not open its clause (`Opération Ramadan` 1444)."""
-    if i < 2:
-        return False
-    prev, before = doc[i - 1], doc[i - 2]
-    return prev.is_title and prev.pos_ == "PROPN" and not prev.is_sent_start and not before.is_punct
 
 
 def _org_kind(span: Span) -> str | None:
@@ -385,11 +364,12 @@ def _org_kind(span: Span) -> str | None:
 def group_mentions(spans: Iterable[Span]) -> list[dict[str, Any]]:
     """One entry per category, in order of first mention, each with all its mentions."""
     out: dict[str, dict[str, Any]] = {}
+    seen: set[tuple[str, str, int, int]] = set()  # a set, not a scan of the mentions: linear on long texts
     for s in spans:
         m: BeneficiaryMatch = s._.beneficiary
         for cat in m.categories:
             entry = out.setdefault(cat, {"category": cat, "mentions": [], "rule": m.rule})
-            mention = {"text": m.text, "start": m.start, "end": m.end}
-            if mention not in entry["mentions"]:
-                entry["mentions"].append(mention)
+            if (cat, m.text, m.start, m.end) not in seen:
+                seen.add((cat, m.text, m.start, m.end))
+                entry["mentions"].append({"text": m.text, "start": m.start, "end": m.end})
     return list(out.values())

@@ -21,8 +21,8 @@ from ..normalizers.dates import date_like
 from ..normalizers.quantities import QUANTITIES_FILE, NumberMatch, QuantityGrammar, grammar
 from ..normalizers.words import function_words
 from ..text import doc_text
-from .beneficiaries import after_name_word, sentence_bounds, sentence_of
 from .keys import span_group
+from .sentences import after_name_word, sentence_bounds, sentence_of
 from .serialize import InstalledRules
 from .spans import value_spans
 

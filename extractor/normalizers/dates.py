@@ -107,6 +107,10 @@ class DateGrammar:
             rf"^{_WS}*{place}{_WS}*,{_WS}*(?P<date>{self.dmy}){_WS}*[-–—]+{_WS}*(?=\w)", re.M)
         self.dateline_nodate = re.compile(
             rf"^{_WS}*{place}{_WS}*\({_WS}*(?P<agency>{agency}){_WS}*\){_WS}*[-–—:]+", re.M)
+        # `Agadir — Le coup d'envoi ...`: a wire's bare place line, the text's first words and a long dash
+        self.dateline_dash = re.compile(
+            rf"\A{_WS}*(?P<place>[A-ZÀ-Ý][\w'’\-À-ÿ]{{1,30}}(?:[ \t][A-ZÀ-Ý][\w'’\-À-ÿ]{{1,30}}){{0,3}})"
+            rf"[ \t]+[–—][ \t]+(?=[A-ZÀ-Ý])")
         self.issue_line = re.compile(
             rf"^{_WS}*(?:fait{_WS}+(?:à|a){_WS}+)?{place}{_WS}*,?{_WS}*(?:le{_WS}+)?"
             rf"(?P<date>{self.dmy}){_WS}*\.?{_WS}*$",
@@ -202,6 +206,10 @@ def find_dateline(text: str, g: DateGrammar | None = None, head_chars: int = 600
     if m is not None and m.start() < 300:
         return DatelineMatch(m.group(0).strip(), m.start("place"), m.end(), m.group("place").strip(),
                              m.start("place"), None, None, None, m.group("agency"), "dateline.agency_nodate")
+    m = g.dateline_dash.match(head)
+    if m is not None:
+        return DatelineMatch(m.group(0).strip(), m.start("place"), m.end(), m.group("place"),
+                             m.start("place"), None, None, None, None, "dateline.place_dash")
     return None
 
 

@@ -1,0 +1,163 @@
+"""The long-text path: a text the model cannot take whole goes through it in bounded pieces.
+
+A text longer than `MODEL_CHUNK_CHARS`, or holding a whitespace-free stretch the tokenizer would take
+quadratic time over, is cut into pieces (`iter_pieces`); the model runs one piece at a time and of
+each piece only the token attributes the project's components read are kept (`_Columns`), then one
+Doc is rebuilt over the whole text so that every offset points into it and the components see the
+whole document, as they do a short one. Used by the CLI, `extract` and `extract_many` alike
+(`analyse`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from spacy.tokens import Doc
+
+from .pipeline import COMPONENTS
+from .text import TEXT_KEY
+
+MODEL_CHUNK_CHARS = 100_000
+"""Texts longer than this go through the spaCy model in pieces (`MODEL_PIECE_CHARS`) cut at
+paragraph ends (then at spaces, then anywhere), re-joined into one Doc before the project's
+components run: the model's memory and time stay bounded and every offset still points into the
+full text. Shorter texts are parsed whole."""
+
+MODEL_PIECE_CHARS = 20_000
+"""Size of the pieces a long text is cut into for the model. The model's working memory follows the
+piece (about 400 MB over a 100 000-character piece, 80 MB over 20 000), and a piece ends at a line
+end where it can, so the parse barely notices the cut."""
+
+
+MAX_RUN_CHARS = 2_000
+"""A whitespace-free stretch longer than this is cut before the tokenizer sees it: spaCy strips
+prefixes and suffixes one at a time, re-searching the rest each time (quadratic on `((((...`)."""
+_RUN = re.compile(r"\S+")
+
+
+def longest_run(text: str) -> int:
+    """Length of the longest stretch without whitespace (C-level split, no Python loop over tokens)."""
+    return len(max(text.split(), key=len, default=""))
+
+
+def split_text(text: str, limit: int = MODEL_CHUNK_CHARS, max_run: int = MAX_RUN_CHARS) -> list[str]:
+    """Consecutive pieces of `text`, each at most `limit` characters and holding no whitespace-free
+    stretch longer than `max_run`; cut after a newline when possible, else after a space, else
+    anywhere. `"".join(pieces) == text`."""
+    return list(iter_pieces(text, limit, max_run)) or [text]
+
+
+def iter_pieces(text: str, limit: int = MODEL_CHUNK_CHARS, max_run: int = MAX_RUN_CHARS) -> Iterator[str]:
+    """`split_text`, one piece at a time (the text is not copied whole)."""
+    forced: list[int] = []
+    if longest_run(text) > max_run:
+        for m in _RUN.finditer(text):
+            if m.end() - m.start() > max_run:
+                forced.extend(range(m.start() + max_run, m.end(), max_run))
+    start, n, f = 0, len(text), 0
+    while start < n:
+        while f < len(forced) and forced[f] <= start:
+            f += 1
+        end = min(start + limit, n)
+        if f < len(forced) and forced[f] <= end:
+            cut = forced[f]
+        elif end == n:
+            cut = n
+        else:
+            cut = text.rfind("\n", start + limit // 2, end)
+            if cut < 0:
+                cut = text.rfind(" ", start + limit // 2, end)
+            cut = cut + 1 if cut >= 0 else end
+        yield text[start:cut]
+        start = cut
+
+
+def needs_pieces(text: str, limit: int = MODEL_CHUNK_CHARS, max_run: int = MAX_RUN_CHARS) -> bool:
+    """Whether `text` must go through the model in pieces (too long, or a stretch the tokenizer
+    would split character by character in quadratic time, e.g. 20 000 parentheses)."""
+    return len(text) > limit or longest_run(text) > max_run
+
+
+def own_components(nlp: Any) -> list[tuple[str, Any]]:
+    return [(name, proc) for name, proc in nlp.pipeline if name in COMPONENTS]
+
+
+MODEL_GROUP = 1
+"""Pieces of a long text run through the model per `nlp.pipe` batch: the model's working memory
+(tok2vec and parser activations) is that of one 100 000-character piece, whatever the text's size."""
+
+_KEPT = ("SPACY", "POS", "MORPH", "LEMMA", "SENT_START", "DEP", "HEAD")
+"""What the project's components read of a piece once the model has run (with the words; the
+entities too when the pipeline has its NER). Not kept: `doc.tensor` (384 bytes a token), tags,
+norms, knowledge-base ids, per-piece user data."""
+_ENTS = ("ENT_IOB", "ENT_TYPE")
+_DTYPES = {"SPACY": "uint8", "POS": "uint8", "SENT_START": "int8", "ENT_IOB": "uint8", "HEAD": "int32"}
+_SET_LAST = ("HEAD", "DEP")
+"""Set together and last: spaCy rebuilds the parse tree and sentence starts from them."""
+
+
+class _Columns:
+    """Token attributes of the pieces, appended piece by piece in compact arrays (no Doc kept);
+    the words as one list of shared strings (8 bytes a token)."""
+
+    def __init__(self, ents: bool = False) -> None:
+        self.attrs = (*_KEPT, *(_ENTS if ents else ()))
+        self.parts: dict[str, list[Any]] = {a: [] for a in self.attrs}
+        self.words: list[str] = []
+        self._strings: dict[str, str] = {}
+
+    def add(self, part: Doc) -> None:
+        from spacy.attrs import IDS
+
+        arr = part.to_array([IDS[a] for a in self.attrs])
+        for j, a in enumerate(self.attrs):
+            col = arr[:, j]
+            self.parts[a].append(col.astype(_DTYPES[a]) if a in _DTYPES else col.copy())
+        strings = self._strings
+        self.words.extend([strings.setdefault(w, w) for w in (t.text for t in part)])
+
+    def doc(self, vocab: Any) -> Doc:
+        """One Doc holding every piece's tokens and kept attributes; the columns are freed on the way."""
+        import numpy as np
+        from spacy.attrs import IDS
+
+        words, self.words, self._strings = self.words, [], {}
+        spaces = np.concatenate(self.parts.pop("SPACY")).astype(bool).tolist()
+        doc = Doc(vocab, words=words, spaces=spaces)
+        del words, spaces
+        for a in [a for a in self.attrs if a in self.parts and a not in _SET_LAST]:
+            col = np.concatenate(self.parts.pop(a)).astype("uint64")
+            if col.any():
+                doc.from_array([IDS[a]], col.reshape(-1, 1))
+        head = np.concatenate(self.parts.pop("HEAD")).astype("int64").astype("uint64")
+        dep = np.concatenate(self.parts.pop("DEP"))
+        if dep.any():
+            doc.from_array([IDS["HEAD"], IDS["DEP"]], np.stack([head, dep], axis=1))
+        return doc
+
+
+def analyse_long(nlp: Any, text: str, limit: int = MODEL_PIECE_CHARS, max_run: int = MAX_RUN_CHARS) -> Doc:
+    """A long text as one Doc: the model runs piece by piece, the project's components on the whole.
+
+    Memory stays bounded: the model sees `MODEL_GROUP` pieces at a time, and of each piece only the
+    token attributes the components read are kept (compact columns), not the piece's Doc.
+    """
+    cols = _Columns(ents="ner" in nlp.pipe_names)
+    with nlp.select_pipes(disable=[name for name, _ in own_components(nlp)]):
+        for part in nlp.pipe(iter_pieces(text, limit, max_run), batch_size=MODEL_GROUP):
+            cols.add(part)
+    doc = cols.doc(nlp.vocab)
+    if doc.text != text:  # pragma: no cover - guards the offsets contract
+        raise ValueError("re-joined pieces differ from the text")
+    doc.user_data[TEXT_KEY] = text  # spares the components rebuilding it from every token
+    for _name, proc in own_components(nlp):
+        doc = proc(doc)
+    return doc
+
+
+def analyse(nlp: Any, text: str) -> Doc:
+    """The one safe way from a text to a processed Doc (CLI, `extract` and `extract_many`): pieces when
+    the text is long or holds a stretch the tokenizer would take quadratic time over."""
+    return analyse_long(nlp, text) if needs_pieces(text) else nlp(text)
