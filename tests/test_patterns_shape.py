@@ -55,3 +55,17 @@ def test_patterns_multiline_regexes_are_self_contained_verbose_groups() -> None:
             plain = re.sub(r"\{[A-Z0-9_]+(?::[^{}]+)?\}", "x", pattern)
             re.compile(plain, re.IGNORECASE)
             assert re.compile(rf"^(?:a b|{plain})$", re.IGNORECASE).match("a b"), where
+
+
+def test_patterns_macros_read_the_same_inside_verbose_and_plain_patterns() -> None:
+    # a macro is pasted into role patterns, verbose or not: a blank or `#` in it must not change meaning
+    from re import _parser as sre  # type: ignore[attr-defined]
+
+    grammar = patterns_dir() / "organizations" / "grammar.jsonl"
+    macros = [rule for _, rule in _patterns(grammar) if rule.get("label") == "MACRO"]
+    assert macros
+    for rule in macros:
+        piece = rule["pattern"]
+        plain = sre.parse(f"(?:{piece})", re.IGNORECASE)
+        verbose = sre.parse(f"(?x:(?:{piece}))", re.IGNORECASE)
+        assert str(verbose.data[0][1][3].data) == str(plain.data), rule["id"]
