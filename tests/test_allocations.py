@@ -11,6 +11,9 @@ from typing import Any
 import pytest
 from spacy.tokens import Doc
 
+from extractor.components.beneficiaries import BeneficiaryMatch
+from extractor.components.organizations.model import OrgMention
+from extractor.components.places.model import PlaceMention
 from extractor.errors import PatternError
 from extractor.normalizers.allocations import AllocationCues, AllocationRule, cues, sentences
 
@@ -35,15 +38,18 @@ def _link(nlp, text: str, orgs: list[Org] = (), places: list[tuple[str, dict[str
     for needle, value in orgs:
         span = _span(doc, needle, seen.get(needle, 0))
         seen[needle] = seen.get(needle, 0) + 1
-        span._.org = value
+        span._.org = OrgMention(value["name"], value.get("acronym"), value.get("kind", "other"),
+                                tuple(value.get("roles", ())), value.get("rule", ""), len(org_spans),
+                                value.get("acts_for"))
         org_spans.append(span)
     for needle, value in places:
         span = _span(doc, needle)
-        span._.place = value
+        span._.place = PlaceMention(span.text, span.start_char, span.end_char, value["name"],
+                                    value.get("type", "city"), None, None, None, "test", "test")
         place_spans.append(span)
     for needle, cats in bens:
         span = _span(doc, needle)
-        span._.beneficiary = {"categories": cats}
+        span._.beneficiary = BeneficiaryMatch(list(cats), "test", span.start_char, span.end_char, span.text)
         ben_spans.append(span)
     doc.spans["organizations"] = org_spans
     doc.spans["places"] = place_spans

@@ -207,3 +207,4 @@ def test_sum_and_sentence_end_look_ups_answer_as_a_scan() -> None:
             assert _last_amount_before(amounts, pos) == (ends[-1] if ends else None)
             m = pattern.search(text, max(0, pos))
             assert stops.next_at_or_after(max(0, pos), -1) == (m.start() if m else -1)
+

@@ -13,10 +13,11 @@ from spacy.tokens import Doc
 
 from ...intervals import SortedRanges
 from ...normalizers.allocations import AllocationCues, Unit, line_units, sentences
+from ...normalizers.dates import DatelineMatch
 from ...text import doc_text
 from ..linking_index import PlacesByType
 from .cues import cast_orgs
-from .entities import Draft, Ent, get_value
+from .entities import Draft, Ent
 from .funder import main_funder
 from .places import main_place, not_spent
 from .settings import Settings
@@ -30,6 +31,7 @@ class Context:
         orgs, places, bens = ents
         self.doc = doc
         self.text = doc_text(doc)
+        self.parsed = doc.has_annotation("DEP")  # a scan of every token: once per document, not per sum
         self.cues = c
         self.settings = settings
         self.orgs = orgs
@@ -120,7 +122,7 @@ def _title(doc: Doc) -> tuple[int, int] | None:
 
 def _dateline(doc: Doc) -> tuple[int, int] | None:
     for attr in ("dateline", "issue_line"):
-        dl = getattr(doc._, attr, None) if Doc.has_extension(attr) else None
-        if dl is not None and isinstance(get_value(dl, "start"), int):
-            return get_value(dl, "start"), get_value(dl, "end")
+        dl: DatelineMatch | None = getattr(doc._, attr, None) if Doc.has_extension(attr) else None
+        if dl is not None:
+            return dl.start, dl.end
     return None

@@ -15,34 +15,15 @@ from spacy.tokens import Doc, Span
 
 from ...normalizers.allocations import Unit
 from ...text import doc_text, fold
-
-
-def get_value(obj: Any, key: str, default: Any = None) -> Any:
-    """An attribute of an entity value, whether it is an object or a dict."""
-    if obj is None:
-        return default
-    if isinstance(obj, dict):
-        return obj.get(key, default)
-    return getattr(obj, key, default)
-
-
-def _str_list(value: Any) -> list[str]:
-    if value is None:
-        return []
-    if isinstance(value, str):
-        return [value]
-    return [str(getattr(v, "value", v)) for v in value]
-
-
-def _str_or_none(v: Any) -> str | None:
-    if v is None:
-        return None
-    return str(getattr(v, "value", v))
+from ..beneficiaries import BeneficiaryMatch
+from ..organizations.model import OrgMention
+from ..places.model import PlaceMention
 
 
 @dataclass(frozen=True, slots=True)
 class Ent:
-    """One entity mention as this component needs it (read defensively from the span groups)."""
+    """One entity mention as this component needs it (read from the typed values the earlier components
+    leave on their spans)."""
 
     start: int
     end: int
@@ -91,14 +72,15 @@ def _by_position(ents: list[Ent]) -> list[Ent]:
 def read_orgs(doc: Doc, spans: Iterable[Span]) -> list[Ent]:
     """Organisation mentions, each with the roles pooled over all mentions of its organisation."""
     out: list[Ent] = []
+    text = doc_text(doc)
     for span in spans:
-        v = getattr(span._, "org", None) if span.has_extension("org") else None
-        name = get_value(v, "name") or span.text
+        v: OrgMention | None = span._.org if span.has_extension("org") else None
         s, e = span.start_char, span.end_char
-        out.append(Ent(s, e, str(name), fold(name), kind=_str_or_none(get_value(v, "kind")),
-                       roles=frozenset(_str_list(get_value(v, "roles"))), acronym=get_value(v, "acronym"),
-                       text=doc_text(doc)[s:e], acts_for=_str_or_none(get_value(v, "acts_for")),
-                       rule=str(get_value(v, "rule") or "")))
+        if v is None:
+            out.append(Ent(s, e, span.text, fold(span.text), text=text[s:e]))
+            continue
+        out.append(Ent(s, e, v.name, fold(v.name), kind=str(v.kind), roles=frozenset(str(r) for r in v.roles),
+                       acronym=v.acronym, text=text[s:e], acts_for=v.acts_for, rule=v.rule))
     # roles belong to the organisation, not to one mention: pool them over its mentions
     pooled: dict[str, frozenset[str]] = {}
     acronyms: dict[str, str] = {}
@@ -115,10 +97,10 @@ def read_places(spans: Iterable[Span]) -> list[Ent]:
     """Place mentions with their canonical name and type."""
     out: list[Ent] = []
     for span in spans:
-        v = getattr(span._, "place", None) if span.has_extension("place") else None
-        name = get_value(v, "name") or span.text
-        out.append(Ent(span.start_char, span.end_char, str(name), fold(name),
-                       type=_str_or_none(get_value(v, "type")), text=span.text))
+        v: PlaceMention | None = span._.place if span.has_extension("place") else None
+        name = v.name if v is not None else span.text
+        out.append(Ent(span.start_char, span.end_char, name, fold(name),
+                       type=str(v.type) if v is not None else None, text=span.text))
     return _by_position(out)
 
 
@@ -126,10 +108,8 @@ def read_beneficiaries(spans: Iterable[Span]) -> list[Ent]:
     """Beneficiary mentions with their categories (mentions without one are dropped)."""
     out: list[Ent] = []
     for span in spans:
-        v = getattr(span._, "beneficiary", None) if span.has_extension("beneficiary") else None
-        cats = _str_list(get_value(v, "categories")) or _str_list(get_value(v, "category"))
-        if not cats and isinstance(v, str):
-            cats = [v]
+        v: BeneficiaryMatch | None = span._.beneficiary if span.has_extension("beneficiary") else None
+        cats = [str(c) for c in v.categories] if v is not None else []
         if cats:
             out.append(Ent(span.start_char, span.end_char, cats[0], cats[0], categories=tuple(cats), text=span.text))
     return _by_position(out)

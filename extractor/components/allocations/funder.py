@@ -121,7 +121,7 @@ def _pay_for_organ(ctx: Context, d: Draft) -> None:
 def governing_org(ctx: Context, a: Any) -> tuple[Ent | None, bool]:
     """The organisation that is subject or agent of the verb governing the sum (dependency parse),
     and whether that verb is a giving verb. A verb coordinated to another shares its subject."""
-    if not ctx.doc.has_annotation("DEP"):
+    if not ctx.parsed:
         return None, False
     span = ctx.doc.char_span(a.start, a.end, alignment_mode="expand")
     if span is None:
