@@ -62,6 +62,19 @@ class Rule(BaseModel):
 
 R = TypeVar("R", bound=BaseModel)
 
+NEVER = r"(?!x)x"
+"""A regex that matches nothing: what a union of no rules compiles to (a label left empty)."""
+
+
+def union(patterns: Iterable[str | Rule], *, wrap: bool = False) -> str:
+    """The alternation `a|b|c` of regexes or of rules' patterns, or `NEVER` when there are none.
+
+    `wrap=True` puts each pattern in its own `(?:...)` group, for patterns that are themselves
+    alternations or carry a top-level anchor. An empty alternation would match everywhere.
+    """
+    texts = (p if isinstance(p, str) else str(p.pattern) for p in patterns)
+    return "|".join(f"(?:{t})" if wrap else t for t in texts) or NEVER
+
 
 def _format_validation(err: ValidationError) -> str:
     parts = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -108,3 +109,12 @@ def test_patterns_csv_errors_count_comment_lines(tmp_path: Path) -> None:
     g.write_text("# comment\nname,colour\nA,red\n", encoding="utf-8")
     with pytest.raises(PatternError, match=r"lex4.csv:2: unknown column"):
         load_csv(g, ["name"], [])
+
+
+def test_patterns_union_of_no_rule_matches_nothing_and_wraps_on_request() -> None:
+    from extractor.patterns import NEVER, union
+
+    assert union([]) == NEVER and re.search(union([]), "x (?!x)x anything") is None
+    assert union(["a|b", "c"]) == "a|b|c"
+    assert union(["^a|b", Rule(id="r", label="L", pattern="c$")], wrap=True) == "(?:^a|b)|(?:c$)"
+    assert re.fullmatch(union(["^a|b", "c"], wrap=True) + "d", "cd")

@@ -26,7 +26,7 @@ from spacy.vocab import Vocab
 
 from ..categories import beneficiary_categories, rule_line
 from ..errors import PatternError
-from ..patterns import Rule, load_jsonl, resolve
+from ..patterns import Rule, load_jsonl, resolve, union
 from ..text import doc_text
 from .keys import span_group
 from .sentences import after_name_word, sentence_bounds, sentence_of
@@ -107,11 +107,9 @@ class BeneficiaryLexicon:
         self.rules: dict[str, BeneficiaryRule] = {}
         self.equiv: dict[str, list[str]] = {}
         heads = self._string_rules(rules, source)
-        self.programme_head = re.compile(rf"^(?:{'|'.join(heads['PROGRAMME_HEAD']) or '(?!x)x'})\b", re.IGNORECASE)
-        self.share_before = re.compile("|".join(f"(?:{p})" for p in heads["SHARE_BEFORE"]) or r"(?!x)x",
-                                       re.IGNORECASE)
-        self.share_after = re.compile("|".join(f"(?:{p})" for p in heads["SHARE_AFTER"]) or r"(?!x)x",
-                                      re.IGNORECASE)
+        self.programme_head = re.compile(rf"^(?:{union(heads['PROGRAMME_HEAD'])})\b", re.IGNORECASE)
+        self.share_before = re.compile(union(heads["SHARE_BEFORE"], wrap=True), re.IGNORECASE)
+        self.share_after = re.compile(union(heads["SHARE_AFTER"], wrap=True), re.IGNORECASE)
         self._matchers(vocab, make_doc, rules, source)
 
     def _string_rules(self, rules: tuple[BeneficiaryRule, ...], source: str) -> dict[str, list[str]]:

@@ -19,6 +19,7 @@ from spacy.tokens import Doc, Span, Token
 from ..intervals import IntervalSet
 from ..normalizers.dates import date_like
 from ..normalizers.quantities import QUANTITIES_FILE, NumberMatch, QuantityGrammar, grammar
+from ..normalizers.words import function_words
 from ..text import doc_text
 from .keys import span_group
 from .sentences import after_name_word, sentence_bounds, sentence_of
@@ -68,6 +69,7 @@ class QuantitiesComponent(InstalledRules):
         self.span_key = span_key
         self.skip_keys = {amounts_key: "amounts_key", dates_key: "dates_key"}
         self.grammar: QuantityGrammar = grammar(patterns)
+        self.de = function_words().de  # the `de` words a unit's complement opens with (`de`, `du`, `d'`...)
         Span.set_extension("quantity", default=None, force=True)
 
     def __call__(self, doc: Doc) -> Doc:
@@ -146,7 +148,7 @@ class QuantitiesComponent(InstalledRules):
             if t.pos_ == "ADJ" and t.text[:1].islower():
                 last, i = t, i + 1
                 continue
-            if t.lower_ in ("de", "d'", "d’", "du", "des") and complements < 2 and i + 1 < len(doc):
+            if t.lower_ in self.de and complements < 2 and i + 1 < len(doc):
                 j = i + 1
                 if doc[j].pos_ == "DET" and j + 1 < len(doc):
                     j += 1

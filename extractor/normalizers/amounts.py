@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..patterns import Rule, by_label, load_jsonl, resolve
+from ..patterns import Rule, by_label, load_jsonl, resolve, union
 from ..records import Qualifier
 from .numbers import DIGITS_PATTERN, parse_number
 
@@ -46,7 +46,7 @@ class AmountMatch:
 
 
 def _alt(rules: list[AmountRule], group_prefix: str) -> str:
-    return "|".join(f"(?P<{group_prefix}{i}>{r.pattern})" for i, r in enumerate(rules))
+    return union(f"(?P<{group_prefix}{i}>{r.pattern})" for i, r in enumerate(rules))
 
 
 class AmountGrammar:
@@ -56,13 +56,13 @@ class AmountGrammar:
         by = by_label(rules, _LABELS, source, required={"CURRENCY": "currency", "QUALIFIER": "qualifier",
                                                        "QUALIFIER_AFTER": "qualifier", "RANGE": "conjunction"})
         self.by = by
-        words = "|".join(r.pattern for r in by["NUMBER_WORD"]) or r"(?!x)x"
+        words = union(by["NUMBER_WORD"])
         word = rf"(?:{words})"
         number_words = rf"(?<![\w-]){word}(?:(?:{_WS}+|-)(?:et(?:{_WS}+|-))?{word})*(?![\w-])"
         self.number = rf"(?:{DIGITS_PATTERN}|{number_words})"
         scale = _alt(by["SCALE"], "s")
         cur = _alt(by["CURRENCY"], "c")
-        gloss = "|".join(r.pattern for r in by["GLOSS"]) or r"(?!x)x"
+        gloss = union(by["GLOSS"])
         # number [scale] [et demi] [de|d'] currency [(gloss)]
         self.core = re.compile(
             rf"(?P<num>{self.number})"
@@ -83,7 +83,7 @@ class AmountGrammar:
         by = self.by
         qual = _alt(by["QUALIFIER"], "q")
         # a participle may stand between cue and number: `approximativement évalué à 38 MDH`
-        participles = "|".join(r.pattern for r in by["BRIDGE"]) or r"(?!x)x"
+        participles = union(by["BRIDGE"])
         bridge = rf"(?:{_WS}+(?:{participles})e?s?{_WS}+à)?"
         self.qual_before = re.compile(rf"(?<!\w)(?:{qual}){bridge}{_WS}*$", re.IGNORECASE)
         qual_after = _alt(by["QUALIFIER_AFTER"], "q")
@@ -98,7 +98,7 @@ class AmountGrammar:
                 re.IGNORECASE,
             )
             self.ranges.append((r, left))
-        not_range = "|".join(r.pattern for r in by["NOT_RANGE"]) or r"(?!x)x"
+        not_range = union(by["NOT_RANGE"])
         self.not_range = re.compile(rf"(?<!\w)(?:{not_range}){_WS}*$", re.IGNORECASE)
 
     def _tables_and_bare_sums(self, scale: str, cur: str) -> None:

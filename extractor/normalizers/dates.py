@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..intervals import IntervalSet
-from ..patterns import Rule, by_label, load_jsonl, resolve
+from ..patterns import Rule, by_label, load_jsonl, resolve, union
 
 DATES_FILE = "dates.jsonl"
 _LABELS = {"MONTH", "WEEKDAY", "AGENCY", "YEAR_BLOCKER", "TITLE_LABEL", "LETTERHEAD", "WEB_PREFIX", "STORE_PREFIX",
@@ -57,7 +57,7 @@ class DateGrammar:
         by = by_label(rules, _LABELS, source, required={"MONTH": "month"})
         self.by = by
         self.months = [(re.compile(rf"(?:{r.pattern})$", re.I), r.month or 0) for r in by["MONTH"]]
-        month = "|".join(f"(?:{r.pattern})" for r in by["MONTH"])
+        month = union(by["MONTH"], wrap=True)
         weekday = self._words("WEEKDAY")
         self._day_patterns(month, weekday)
         self._header_patterns()
@@ -96,7 +96,7 @@ class DateGrammar:
     def _header_patterns(self) -> None:
         """The dateline, the issue line and a news site's date line (built on `self.dmy`)."""
         by = self.by
-        agency = "|".join(f"(?:{r.pattern})" for r in by["AGENCY"])
+        agency = union(by["AGENCY"], wrap=True)
         place = r"(?P<place>[A-ZÀ-Ý][\w'’\- .À-ÿ]{1,60}?)"
         self.dateline = re.compile(
             rf"^{_WS}*{place}{_WS}*[,/]{_WS}*(?P<date>{self.dmy}){_WS}*"
@@ -118,8 +118,8 @@ class DateGrammar:
         )
         # a news site's own date line under the headline: `jeudi, 11 juillet, 2024 à 19:24`,
         # `Publié le 07/04/2022 à 10h15`, `7 juillet 2019 - 08h40 - Maroc - Ecrit par : X`
-        pub = "|".join(f"(?:{r.pattern})" for r in by["WEB_PREFIX"] if r.id.startswith("web_prefix.published"))
-        news_head = rf"^{_WS}*(?:(?:{pub or '(?!x)x'}){_WS}*)?"
+        pub = union((r.pattern for r in by["WEB_PREFIX"] if r.id.startswith("web_prefix.published")), wrap=True)
+        news_head = rf"^{_WS}*(?:(?:{pub}){_WS}*)?"
         news_tail = (rf"(?:{_WS}*(?:à|-|–|,)?{_WS}*\d{{1,2}}{_WS}*[:hH]{_WS}*\d{{2}})?"
                      rf"(?:{_WS}*[-–|][^\n]{{0,120}})?{_WS}*$")
         self.news_line = re.compile(rf"{news_head}(?P<date>{self.dmy}){news_tail}", re.M | re.I)
@@ -141,7 +141,7 @@ class DateGrammar:
 
     def _words(self, label: str) -> str:
         """The alternation of a label's patterns (a never-matching one where the label has none)."""
-        return "|".join(f"(?:{r.pattern})" for r in self.by[label]) or r"(?!x)x"
+        return union(self.by[label], wrap=True)
 
     def month_number(self, name: str) -> int:
         for rx, n in self.months:

@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import Any, Literal
 
 from ..errors import PatternError
-from ..patterns import Rule, load_csv, load_jsonl, resolve
+from ..patterns import NEVER, Rule, load_csv, load_jsonl, resolve, union
 from ..records import OrgKind, Role
 from ..text import fold
 from .states import STATES_FILE, StateNames, state_names
@@ -129,17 +129,17 @@ class OrgLexicon:
     verb_form: re.Pattern[str]
     roles: tuple[CompiledRole, ...]
     macros: dict[str, str]
-    purpose: re.Pattern[str] = re.compile(r"(?!x)x")
+    purpose: re.Pattern[str] = re.compile(NEVER)
     """Nouns of a concrete operation: after `pour` they say what money is for, so the name ends."""
-    not_actor: re.Pattern[str] = re.compile(r"(?!x)x")
+    not_actor: re.Pattern[str] = re.compile(NEVER)
     """Words that make a proper-name actor a person, not a body (`M.`, `Sa Majesté`)."""
-    members: re.Pattern[str] = re.compile(r"(?!x)x")
+    members: re.Pattern[str] = re.compile(NEVER)
     """`les membres du Conseil ont approuvé`: people who act as the body, before its name."""
-    word_acronym: re.Pattern[str] = re.compile(r"(?!x)x")
+    word_acronym: re.Pattern[str] = re.compile(NEVER)
     """An acronym written as a word (`Fades`, `Feder`): one only where it spells its long form's initials."""
-    acronym_skip: re.Pattern[str] = re.compile(r"(?!x)x")
+    acronym_skip: re.Pattern[str] = re.compile(NEVER)
     """Grammar words an acronym may leave out (`de`, `la`, `et`)."""
-    framing: re.Pattern[str] = re.compile(r"(?!x)x")
+    framing: re.Pattern[str] = re.compile(NEVER)
     """`la stratégie de l'`: a noun whose complement is a programme named as a frame, not as an actor."""
     states: StateNames | None = None
     """Foreign states' names and adjectives by country (`states.csv`): one organisation per state."""
@@ -232,23 +232,23 @@ def lexicon(known: str = KNOWN_FILE, triggers: str = TRIGGERS_FILE, grammar: str
         if g.label not in _GRAMMAR_LABELS:
             raise PatternError(resolve(grammar), f"rule {g.id!r}: unknown label {g.label!r}")
         by[g.label].append(g)
-    stop = _compile(grammar, "STOP", r"^(?:" + "|".join(g.pattern for g in by["STOP"]) + r")$")
+    stop = _compile(grammar, "STOP", r"^(?:" + union(by["STOP"]) + r")$")
     foreign_words = [g.pattern for g in by["FOREIGN"]] + [re.escape(a) for a in state_names(states).adjectives]
     foreign = _compile(grammar, "FOREIGN", r"(?<!\w)(?:" + "|".join(foreign_words) + r")(?!\w)")
-    acronym = _compile(grammar, "ACRONYM", r"^(?:" + "|".join(g.pattern for g in by["ACRONYM"]) + r")$", 0)
+    acronym = _compile(grammar, "ACRONYM", r"^(?:" + union(by["ACRONYM"]) + r")$", 0)
     not_acronym = _compile(grammar, "NOT_ACRONYM",
-                           r"^(?:" + ("|".join(g.pattern for g in by["NOT_ACRONYM"]) or r"(?!x)x") + r")$")
-    verb_forms = "|".join(g.pattern for g in by["VERB_FORM"]) or r"(?!x)x"
+                           r"^(?:" + union(by["NOT_ACRONYM"]) + r")$")
+    verb_forms = union(by["VERB_FORM"])
     verb_form = _compile(grammar, "VERB_FORM", r"^(?:" + verb_forms + r")$")
-    purposes = "|".join(g.pattern for g in by["PURPOSE"]) or r"(?!x)x"
+    purposes = union(by["PURPOSE"])
     purpose = _compile(grammar, "PURPOSE", r"^(?:" + purposes + r")$")
-    members = _compile(grammar, "MEMBERS", r"(?<!\w)(?:" + ("|".join(g.pattern for g in by["MEMBERS"]) or r"(?!x)x")
+    members = _compile(grammar, "MEMBERS", r"(?<!\w)(?:" + union(by["MEMBERS"])
                        + r")\s+(?:du|des|de\s+la|de\s+l['’]|de|d['’])\s*$")
-    not_actor = _compile(grammar, "NOT_ACTOR", "|".join(g.pattern for g in by["NOT_ACTOR"]) or r"(?!x)x", 0)
-    word_acronym = _compile(grammar, "WORD_ACRONYM", "|".join(g.pattern for g in by["WORD_ACRONYM"]) or r"(?!x)x", 0)
-    framing = _compile(grammar, "FRAMING", r"(?<!\w)(?:" + ("|".join(g.pattern for g in by["FRAMING"]) or r"(?!x)x")
+    not_actor = _compile(grammar, "NOT_ACTOR", union(by["NOT_ACTOR"]), 0)
+    word_acronym = _compile(grammar, "WORD_ACRONYM", union(by["WORD_ACRONYM"]), 0)
+    framing = _compile(grammar, "FRAMING", r"(?<!\w)(?:" + union(by["FRAMING"])
                        + r")\s+(?:de\s+la\s+|de\s+l['’]\s*|du\s+|des\s+|de\s+|d['’]\s*)$")
-    acronym_skip = _compile(grammar, "ACRONYM_SKIP", "|".join(g.pattern for g in by["ACRONYM_SKIP"]) or r"(?!x)x")
+    acronym_skip = _compile(grammar, "ACRONYM_SKIP", union(by["ACRONYM_SKIP"]))
     equiv: list[tuple[str, str]] = []
     for g in by["EQUIV"]:
         left, sep, right = g.pattern.partition("=>")

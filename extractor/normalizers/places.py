@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..errors import PatternError
-from ..patterns import Rule, by_label, load_jsonl
+from ..patterns import NEVER, Rule, by_label, load_jsonl, union
 from ..records import PlaceType
 
 TRIGGERS_FILE = "places/triggers.jsonl"
@@ -91,13 +91,13 @@ class PlaceGrammar:
         self.org_heads = _union(by["ORG_HEAD"])
         self.facility_heads = _union(by["FACILITY_HEAD"])
         self.stop_words = frozenset(by["NAME_STOP"][0].pattern.lower().split("|"))
-        self.place_verbs = frozenset(w for r in by["PLACE_VERB"] for w in r.pattern.lower().split("|"))
+        self.place_verbs = frozenset(w.strip() for r in by["PLACE_VERB"] for w in r.pattern.lower().split("|"))
         self.actor_before = _union(by["ACTOR_BEFORE"])
         self.actor_subject = _union(by["ACTOR_SUBJECT"])
         self.locatives = [(r, re.compile(r.pattern, re.IGNORECASE)) for r in by["LOCATIVE"]]
-        sep = by["LOCATIVE_SEP"][0].pattern if by["LOCATIVE_SEP"] else r"(?!x)x"
+        sep = by["LOCATIVE_SEP"][0].pattern if by["LOCATIVE_SEP"] else NEVER
         self.locative_follow = re.compile(rf"(?:{sep})(?P<name>{self.name})", re.IGNORECASE)
-        aside = by["LIST_ASIDE"][0].pattern if by["LIST_ASIDE"] else r"(?!x)x"
+        aside = by["LIST_ASIDE"][0].pattern if by["LIST_ASIDE"] else NEVER
         self.list_aside = re.compile(rf"(?:{aside})(?:{self.name})", re.IGNORECASE)
         self.list_follow = re.compile(rf"(?:{by['LIST_SEP'][0].pattern})(?P<name>{self.name})", re.IGNORECASE)
         self.name_list_before = re.compile(
@@ -217,7 +217,7 @@ def _cells(line: str, start: int) -> list[tuple[int, int]]:
 
 
 def _union(rules: list[PlaceRule]) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{r.pattern})" for r in rules) or r"(?!x)x", re.IGNORECASE)
+    return re.compile(union(rules, wrap=True), re.IGNORECASE)
 
 
 def _disjoint(cands: list[Candidate]) -> list[Candidate]:

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..patterns import Rule, by_label, load_jsonl, resolve
+from ..patterns import Rule, by_label, load_jsonl, resolve, union
 from .numbers import DIGITS_PATTERN, parse_number
 
 QUANTITIES_FILE = "quantities.jsonl"
@@ -38,32 +38,29 @@ class NumberMatch:
     words: bool
 
 
-def _alt(patterns: list[str]) -> str:
-    return "|".join(f"(?:{p})" for p in patterns) or r"(?!x)x"
-
-
 class QuantityGrammar:
     """Compiled regexes for one quantities lexicon."""
 
     def __init__(self, rules: tuple[QuantityRule, ...], source: str = QUANTITIES_FILE) -> None:
         by = by_label(rules, _LABELS, source, required={"SCALE": "scale"})
         self.by = by
-        word = rf"(?:{_alt([r.pattern for r in by['NUMBER_WORD']])})"
+        word = rf"(?:{union(by['NUMBER_WORD'], wrap=True)})"
         words = rf"(?<![\w-]){word}(?:(?:{_WS}+|-)(?:et(?:{_WS}+|-))?{word})*(?![\w-])"
         digits = rf"(?<![-/]){DIGITS_PATTERN}(?![^\W\d_])"
         self.scales = by["SCALE"]
-        scale = "|".join(f"(?P<s{i}>{r.pattern})" for i, r in enumerate(self.scales)) or r"(?!x)x"
+        scale = union(f"(?P<s{i}>{r.pattern})" for i, r in enumerate(self.scales))
         self.number = re.compile(
             rf"(?P<num>{digits}|{words})(?:{_WS}+(?:{scale})(?![\w])(?:{_WS}*(?:de|d['’]))?)?", re.IGNORECASE)
         self.bare_number = rf"(?:{DIGITS_PATTERN}|{words})"
-        units = _alt([r.pattern for r in by["EXCLUDED_UNIT"]])
+        units = union(by["EXCLUDED_UNIT"], wrap=True)
         self.excluded = re.compile(
             rf"{_WS}*(?:(?:à|a|et|ou|-|–){_WS}*{self.bare_number}{_WS}*)?(?:{units})", re.IGNORECASE)
-        self.block_before = re.compile(rf"(?:{_alt([r.pattern for r in by['BLOCK_BEFORE']])})", re.IGNORECASE)
-        self.phone = re.compile(_alt([r.pattern for r in by["PHONE"]]), re.IGNORECASE)
-        self.bridge = re.compile(_alt([r.pattern for r in by["BRIDGE"]]), re.IGNORECASE)
-        self.total_after = re.compile(_alt([r.pattern for r in by["TOTAL_AFTER"]]), re.IGNORECASE)
-        self.ellipsis = re.compile(rf"(?:{_alt([r.pattern for r in by['ELLIPSIS']])})", re.IGNORECASE)
+        block_before = union(by["BLOCK_BEFORE"], wrap=True)
+        self.block_before = re.compile(rf"(?:{block_before})", re.IGNORECASE)
+        self.phone = re.compile(union(by["PHONE"], wrap=True), re.IGNORECASE)
+        self.bridge = re.compile(union(by["BRIDGE"], wrap=True), re.IGNORECASE)
+        self.total_after = re.compile(union(by["TOTAL_AFTER"], wrap=True), re.IGNORECASE)
+        self.ellipsis = re.compile(rf"(?:{union(by['ELLIPSIS'], wrap=True)})", re.IGNORECASE)
         self.not_unit = {w.lower() for r in by["NOT_UNIT"] for w in r.pattern.split("|")}
         self.coordination = re.compile(rf"{_WS}*(?:et|ou|,){_WS}*", re.IGNORECASE)
 
