@@ -91,18 +91,16 @@ def _order(date: str | None, rid: str) -> tuple[bool, str, str]:
 
 
 def find_groups(signatures: Mapping[str, bytes], dates: Mapping[str, str | None]) -> dict[str, str]:
-    """`id -> id of its group's first document` for every document that is a near-duplicate of another."""
-    from datasketch import MinHashLSH
+    """`id -> id of its group's first document` for every document that is a near-duplicate of another.
 
+    Candidates are the pairs whose signatures agree on a whole band (the banding `datasketch`'s
+    MinHashLSH uses for `THRESHOLD`), found band by band by sorting the signature matrix: a few bytes
+    a document, where the LSH's hash tables kept thousands (about 45 MB at 10 000 documents).
+    """
     ids = sorted(signatures)
     if len(ids) < 2:
         return {}
     sigs = np.frombuffer(b"".join(signatures[i] for i in ids), dtype="<u4").reshape(len(ids), NUM_PERM)
-    lsh = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM)
-    keys = [i for i in range(len(ids))]
-    with lsh.insertion_session() as session:
-        for k in keys:
-            session.insert(k, _LeanMinHash(sigs[k]))
     parent = list(range(len(ids)))
 
     def root(k: int) -> int:
@@ -111,33 +109,43 @@ def find_groups(signatures: Mapping[str, bytes], dates: Mapping[str, str | None]
             k = parent[k]
         return k
 
-    for k in keys:
-        for j in lsh.query(_LeanMinHash(sigs[k])):
-            if j > k and float(np.mean(sigs[k] == sigs[j])) >= THRESHOLD:
+    for members in _band_groups(sigs):
+        for x, k in enumerate(members):
+            for j in members[x + 1:]:
                 a, b = root(k), root(j)
-                if a != b:
+                if a != b and float(np.mean(sigs[k] == sigs[j])) >= THRESHOLD:
                     parent[max(a, b)] = min(a, b)
-    members: dict[int, list[str]] = defaultdict(list)
-    for k in keys:
-        members[root(k)].append(ids[k])
+    groups: dict[int, list[str]] = defaultdict(list)
+    for k in range(len(ids)):
+        groups[root(k)].append(ids[k])
     out: dict[str, str] = {}
-    for group in members.values():
+    for group in groups.values():
         if len(group) > 1:
             first = min(group, key=lambda i: _order(dates.get(i), i))
             out.update({i: first for i in group if i != first})
     return out
 
 
-class _LeanMinHash:
-    """The two attributes MinHashLSH reads of a MinHash, over a row of the signature matrix (no copy)."""
+@cache
+def bands() -> tuple[int, int]:
+    """(bands, rows per band) that `datasketch` picks for `THRESHOLD` and `NUM_PERM`."""
+    from datasketch import MinHashLSH
 
-    def __init__(self, hashvalues: np.ndarray) -> None:
-        self.hashvalues = hashvalues
-        self.seed = 1
-        self.scheme = _template().scheme
+    lsh = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM)
+    return lsh.b, lsh.r
 
-    def __len__(self) -> int:
-        return len(self.hashvalues)
+
+def _band_groups(sigs: np.ndarray) -> Iterable[list[int]]:
+    """For each band, the rows (in order) of every set of two or more signatures equal on that band."""
+    b, r = bands()
+    for band in range(b):
+        _values, inverse = np.unique(sigs[:, band * r:(band + 1) * r], axis=0, return_inverse=True)
+        inverse = inverse.ravel()
+        order = np.argsort(inverse, kind="stable")
+        cuts = np.flatnonzero(np.diff(inverse[order])) + 1
+        for run in np.split(order, cuts):
+            if len(run) > 1:
+                yield run.tolist()
 
 
 @dataclass

@@ -135,3 +135,62 @@ def test_tables_carry_duplicate_links_and_flags_so_totals_can_skip_repeats():
     assert "duplicate_allocation" in allocs.loc["b", "flags"]
     counted = frames["allocations"][frames["allocations"]["duplicate_of_id"].isna()]
     assert counted["value"].sum() == 4.2e6
+
+
+def _lsh_groups(signatures: dict[str, bytes]) -> set[frozenset[str]]:
+    """The groups datasketch's MinHashLSH finds (the reference `find_groups` must agree with)."""
+    import numpy as np
+    from datasketch import MinHash, MinHashLSH
+
+    from extractor.dupes import NUM_PERM, THRESHOLD
+
+    scheme = MinHash(num_perm=NUM_PERM, seed=1).scheme
+
+    class Lean:  # what MinHashLSH reads of a MinHash
+        def __init__(self, values: np.ndarray) -> None:
+            self.hashvalues, self.seed, self.scheme = values, 1, scheme
+
+        def __len__(self) -> int:
+            return len(self.hashvalues)
+
+    ids = sorted(signatures)
+    sigs = {i: np.frombuffer(signatures[i], dtype="<u4") for i in ids}
+    lsh = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM)
+    for i in ids:
+        lsh.insert(i, Lean(sigs[i]))
+    parent = {i: i for i in ids}
+
+    def root(i: str) -> str:
+        while parent[i] != i:
+            i = parent[i]
+        return i
+
+    for i in ids:
+        for j in lsh.query(Lean(sigs[i])):
+            if j != i and float(np.mean(sigs[i] == sigs[j])) >= THRESHOLD:
+                a, b = sorted((root(i), root(j)))
+                parent[b] = a
+    groups: dict[str, set[str]] = {}
+    for i in ids:
+        groups.setdefault(root(i), set()).add(i)
+    return {frozenset(g) for g in groups.values() if len(g) > 1}
+
+
+def test_groups_are_the_ones_datasketch_lsh_finds_on_stories_of_many_near_copies():
+    import numpy as np
+
+    rng = np.random.default_rng(7)
+    signatures: dict[str, bytes] = {}
+    for story in range(60):
+        base = rng.integers(0, 2**32, 64, dtype=np.uint64)
+        for copy in range(int(rng.integers(1, 8))):
+            sig = base.copy()
+            edited = rng.random(64) < rng.uniform(0.1, 0.7)  # how much of the story this copy rewrote
+            sig[edited] = rng.integers(0, 2**32, int(edited.sum()), dtype=np.uint64)
+            signatures[f"s{story:02d}-{copy}"] = sig.astype("<u4").tobytes()
+    found = find_groups(signatures, dict.fromkeys(signatures))
+    ours: dict[str, set[str]] = {}
+    for member, first in found.items():
+        ours.setdefault(first, {first}).add(member)
+    assert {frozenset(g) for g in ours.values()} == _lsh_groups(signatures)
+    assert len(ours) > 10
