@@ -16,20 +16,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from distributed import Client, LocalCluster
+from distributed import Client
 
 from extractor.batch import PARTIAL_GLOB, run_batch
 
 ROOT = Path(__file__).resolve().parent.parent
 DISPATCH = ("RABAT, 4 mars 2024 (MAP) - L'INDH a mobilisé 6,2 millions de dirhams pour {what} dans la "
             "province de {where}, au profit de {n} jeunes.\n")
-
-
-@pytest.fixture(scope="module")
-def client() -> Iterator[Client]:
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
-            Client(cluster) as c:
-        yield c
 
 
 @pytest.fixture(scope="module")

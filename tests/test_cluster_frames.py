@@ -7,7 +7,6 @@ One LocalCluster (processes, 2 one-thread workers) serves the module; inputs are
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +15,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.dataset as ds
 import pytest
-from distributed import Client, LocalCluster
+from distributed import Client
 
 from extractor import extract, to_frames
 from extractor.api import TABLES
@@ -26,13 +25,6 @@ from extractor.runner import Options, fingerprint, iter_results
 
 ROOT = Path(__file__).resolve().parent.parent
 WEB = ROOT / "corpus" / "web"
-
-
-@pytest.fixture(scope="module")
-def client() -> Iterator[Client]:
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
-            Client(cluster) as c:
-        yield c
 
 
 @pytest.fixture(scope="module")
