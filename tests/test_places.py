@@ -301,3 +301,19 @@ def test_a_territory_whose_contribution_is_stated_is_an_actor_not_a_place() -> N
     assert "Souss-Massa" not in {p.name for p in rec.places}
     rec = extract("Les travaux dans la région de Souss-Massa coûtent 2 MDH.")
     assert "Souss-Massa" in {p.name for p in rec.places}
+
+
+def test_names_just_before_the_province_they_lie_in_are_communes() -> None:
+    rec = extract("Le réseau desservira les communes de Tizgui, Aït Ouallal dans la province de Tata, ainsi que "
+                  "Ouled Ali, Bouchane dans la province de Rehamna.")
+    got = {(p.name, p.type) for p in rec.places}
+    assert {("Ouled Ali", "commune"), ("Bouchane", "commune"), ("Aït Ouallal", "commune")} <= got
+    rec = extract("L'association Amal dans la province de Tata a reçu 200.000 dirhams.")
+    assert {p.name for p in rec.places} == {"Tata"}
+
+
+def test_a_name_joined_by_et_to_a_town_after_a_is_a_town_unless_a_verb_follows() -> None:
+    rec = extract("Des centres ont été ouverts à Al Hoceima et Imzourene pour un coût de 3 MDH.")
+    assert ("Imzourene", "city") in {(p.name, p.type) for p in rec.places}
+    rec = extract("Le projet a été présenté à Rabat et Mohammed Sajid a salué ce financement de 5 MDH.")
+    assert {p.name for p in rec.places} == {"Rabat"}

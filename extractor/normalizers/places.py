@@ -190,6 +190,8 @@ class PlaceGrammar:
                 if veto is not None and veto.search(text, max(0, base - 40), base):
                     continue
                 for nm in self.name_re.finditer(lm.group("names")):
+                    if self.org_heads.search(nm.group(0)) or self.facility_heads.search(nm.group(0)):
+                        continue  # `L'association Amal dans la province de X`: a name, not a place
                     out.append(Candidate(nm.group(0), base + nm.start(), base + nm.end(), str(rule.type), rule.id))
         return out
 

@@ -10,6 +10,7 @@ from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
+import numpy as np
 from spacy.tokens import Doc
 
 from ...gazetteer import GazEntry, match_key
@@ -220,20 +221,23 @@ class PlaceSources:
                                         m.longitude, "propagated." + m.rule, "gazetteer"))
         return out
 
-    def _locative_list(self, text: str, found: list[PlaceMention]) -> list[PlaceMention]:
-        """Towns coordinated with a known town after `à` (`à Tiznit, à Tafraout et à Anzi`).
+    def _locative_list(self, doc: Doc, text: str, found: list[PlaceMention]) -> list[PlaceMention]:
+        """Towns coordinated with a known town after `à` (`à Tiznit, à Tafraout et à Anzi`, `à X et Y`).
 
-        The first town is a city the gazetteer or the dateline knows; each `, à Y` / `et à Y` after it
-        names a town too, whether or not the gazetteer has it.
+        The first town is a city the gazetteer or the dateline knows; each `, à Y` / `et à Y` / `et Y`
+        after it names a town too, whether or not the gazetteer has it, unless a verb follows a bare
+        `et Y` (`à Rabat et Mohammed X a salué`: Y is the subject of a new clause, a person).
         """
         out = []
+        starts = doc.to_array("IDX").astype("int64")
         for m in found:
             if m.type != "city" or not self.w.at_before.search(text, max(0, m.start - 3), m.start):
                 continue
             pos = m.end
             while (nxt := self.grammar.locative_follow.match(text, pos)) is not None:
                 name = nxt.group("name")
-                if fold(name) in self.stop:
+                if fold(name) in self.stop or ("à" not in nxt.group(0)[: nxt.start("name") - nxt.start()]
+                                               and _verb_after(doc, starts, nxt.end("name"))):
                     break
                 out.append(self._mention(text, nxt.start("name"), nxt.end("name"), "city", "locative.list",
                                          "gazetteer", self._entry(name, ("city",))))
@@ -259,6 +263,14 @@ class PlaceSources:
             out.append(self._mention(text, start, start + len(surface), type_, "model.loc", "model", None))
         return out
 
+
+
+def _verb_after(doc: Doc, starts: Any, end: int) -> bool:
+    """The first token at or after character `end` is a verb or an auxiliary."""
+    i = int(np.searchsorted(starts, end))
+    while i < len(doc) and doc[i].is_space:
+        i += 1
+    return i < len(doc) and doc[i].pos_ in ("VERB", "AUX")
 
 
 def _name_word(doc: Doc, i: int) -> bool:
