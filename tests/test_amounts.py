@@ -232,3 +232,21 @@ def test_amounts_participle_bridge_is_read_from_the_rule_file() -> None:
     text = "un projet approximativement évalué à 38 MDH"
     without = AmountGrammar(tuple(r for r in load_jsonl(AMOUNTS_FILE, AmountRule) if r.label != "BRIDGE"))
     assert [(m.text, m.qualifier) for m in without.find_all(text)] == [("38 MDH", "exact")]
+
+
+@pytest.mark.parametrize(("text", "value", "currency"), [
+    ("une somme de 1500.000DH pour la tranche", 1_500_000.0, "MAD"),  # a four-digit lead group, dots group thousands
+    ("la somme des excédents est de 5915.321,20 DH.", 5_915_321.2, "MAD"),
+    ("un coût global de 11,88 m/dh", 11_880_000.0, "MAD"),
+    ("l'aide s'est élevée à 14,02 MEUR", 14_020_000.0, "EUR"),
+    ("un don de 15 MUSD", 15_000_000.0, "USD"),
+    ("un prêt de 3,5 M EUR", 3_500_000.0, "EUR"),
+    ("près de 2 milliards dirhams émirats", 2_000_000_000.0, "AED"),
+])
+def test_amounts_read_compact_units_and_slipped_grouping(text: str, value: float, currency: str) -> None:
+    got = [(a.value, a.currency) for a in find_amounts(text)]
+    assert got == [(value, currency)]
+
+
+def test_a_decimal_point_stays_a_decimal_point_without_three_digits_after_it() -> None:
+    assert [a.value for a in find_amounts("un budget de 10.8 MDH et de 2019.5 DH")] == [10_800_000.0, 2019.5]

@@ -8,11 +8,12 @@ import re
 from text_to_num import text2num
 
 SPACES = " \u00a0\u202f\u2009"
-_THOUSANDS_DOT = re.compile(r"\d{1,3}(?:\.\d{3})+")
+_THOUSANDS_DOT = re.compile(r"\d{1,4}(?:\.\d{3})+")
+"""Dots that group thousands; a lead group of four digits is a typed slip (`1500.000 DH`, `5915.321,20`)."""
 _WORD_SPLIT = re.compile(r"[\s\u00a0\u202f]+")
 
 DIGITS_PATTERN = (
-    r"(?<![\w.,])(?:\d{1,3}(?:(?:\.\d{3})+|(?:[ \u00a0\u202f\u2009]\d{3})+)(?:,\d+)?"
+    r"(?<![\w.,])(?:\d{1,4}(?:\.\d{3})+(?:,\d+)?|\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3})+(?:,\d+)?"
     r"|\d+(?:[.,]\d+)?)(?![\d]|[.,]\d)"
 )
 """Digits with French separators; never glued to a word or another number."""
