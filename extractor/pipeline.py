@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Any
 
 import spacy
 from spacy.language import Language
+from spacy.util import compile_suffix_regex
 
 from . import components  # noqa: F401  (registers the factories)
 from .errors import ExtractorError
@@ -60,6 +62,7 @@ def _load_pipeline(model: str, fast: bool, ner: bool,
             f"spaCy model {model!r} is not installed; install the project (pip install -e .) "
             f"which declares it as a dependency"
         ) from e
+    _split_final_period(nlp)
     if fast:
         nlp.add_pipe("sentencizer")
         lemmatizer = nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
@@ -71,6 +74,25 @@ def _load_pipeline(model: str, fast: bool, ner: bool,
     for name in COMPONENTS:
         nlp.add_pipe(name, config=overrides.get(name, {}))
     return nlp
+
+
+_INNER_CAPITAL_PERIOD = re.compile(r"\w+[A-Z]\w*\.")
+"""A word with a capital after its first letter, then a period: a name (`KfW.`, `GiZ.`), no abbreviation."""
+
+
+def _split_final_period(nlp: Language) -> None:
+    """Split the sentence's final period off a name with an inner capital (`accordés par la KfW.`).
+
+    The French tokenizer's `token_match` keeps `KfW.` whole (it reads it as an abbreviation like
+    `Mme.`), so the name is not found; abbreviations have no inner capital and keep their period."""
+    match = nlp.tokenizer.token_match
+    if match is not None:
+        def token_match(text: str) -> Any:
+            return None if _INNER_CAPITAL_PERIOD.fullmatch(text) else match(text)
+
+        nlp.tokenizer.token_match = token_match
+    suffixes = [*nlp.Defaults.suffixes, r"(?<=[a-zà-ÿ][A-Z])\."]  # `KfW.`: the French suffixes keep it
+    nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
 
 
 def model_name(nlp: Language) -> str:

@@ -683,3 +683,35 @@ def test_the_body_whose_projects_a_sum_finances_carries_them_out() -> None:
     assert "implementer" in _org(rec, "ONEP").roles
     rec = extract("Le prêt de 2 MDH financera des projets de l'INDH.")
     assert "implementer" not in _org(rec, "INDH").roles  # a programme frames projects, it does not run them
+
+
+def test_a_state_that_commits_a_sum_pays_it() -> None:
+    rec = extract("En 2021, la Norvège s'est engagée avec 40 millions d'euros, dont 10 millions d'euros d'aide "
+                  "d'urgence.")
+    assert _alloc(rec, 40_000_000).funder == "Norvège"
+    assert _alloc(rec, 10_000_000).funder == "Norvège"
+    assert "Norvège" not in _places(rec)
+
+
+def test_a_body_called_a_donor_pays_the_sums_the_text_gives() -> None:
+    rec = extract("La Suède figure parmi les principaux bailleurs de fonds du Royaume. Le pays a mis "
+                  "120 millions d'euros à la disposition du Maroc.")
+    assert _alloc(rec, 120_000_000).funder == "Suède"
+    rec = extract("La Suède a été visitée par une délégation. Le budget de 120 millions d'euros a été voté.")
+    assert _org(rec, "Suède") is None
+
+
+def test_a_states_cooperation_that_gives_is_an_international_organisation() -> None:
+    rec = extract("La coopération néerlandaise a mobilisé 12 millions d'euros au Maroc en 2022.")
+    org = _org(rec, "Coopération néerlandaise")
+    assert org is not None and org.kind == "international" and "funder" in org.roles
+    assert _alloc(rec, 12_000_000).funder == "Coopération néerlandaise"
+    rec = extract("La coopération entre les deux agences a permis de financer 4 millions de dirhams de projets.")
+    assert rec.organizations == []
+
+
+def test_a_name_with_an_inner_capital_keeps_its_final_period_apart() -> None:
+    rec = extract("Un prêt de 20 millions d'euros a été accordé par la KfW.")
+    assert _alloc(rec, 20_000_000).funder == "KfW"
+    rec = extract("Mme. Alami a reçu la délégation.")
+    assert [t for t in rec.organizations] == []

@@ -152,8 +152,8 @@ class Candidates:
     def _name_word(self, tok: Any) -> bool:
         if tok.is_punct or tok.like_num or self._is_stop(tok):
             return False
-        if tok.text[:1].isupper():
-            return True
+        if tok.text[:1].isupper() or self.lex.foreign.fullmatch(tok.lower_):
+            return True  # a foreign adjective is a name word whatever its tag (`néerlandaise`: VERB)
         # a lower-case word the tagger calls an adjective may be a verb (`... des Habous financent`)
         if tok.dep_ == "ROOT" or (tok.pos_ == "ADJ" and self.lex.verb_form.match(tok.lower_)):
             return False
@@ -253,8 +253,9 @@ class Candidates:
             and j + 1 < n and doc[j + 1].lower_ in self.w.de
         if t.proper_complement and j == head_end and tok.pos_ == "PROPN" and prev.text[:1].isupper():
             return False  # `la présidente du Conseil Mbarka X`: a person's name, not the body's
+        foreign = bool(self.lex.foreign.fullmatch(tok.lower_))  # `néerlandaise`, whatever its tag
         return self._name_word(tok) and (tok.text[:1].isupper() or tok.pos_ in ("ADJ", "PROPN") or prenominal
-                                         or after_adj
+                                         or foreign or after_adj
                                          or doc[j - 1].lower_ in self.w.de | self.w.det | self.w.a | {"en"})
 
 
