@@ -715,3 +715,9 @@ def test_a_name_with_an_inner_capital_keeps_its_final_period_apart() -> None:
     assert _alloc(rec, 20_000_000).funder == "KfW"
     rec = extract("Mme. Alami a reçu la délégation.")
     assert [t for t in rec.organizations] == []
+
+
+def test_a_board_speaks_for_the_body_it_runs() -> None:
+    rec = extract("Le conseil d'administration de la Fondation Zakoura a décidé d'octroyer 2 MDH à l'association Amal.")
+    assert _alloc(rec, 2_000_000).funder == "Fondation Zakoura"
+    assert _org(rec, "conseil d'administration") is None
