@@ -721,3 +721,17 @@ def test_a_board_speaks_for_the_body_it_runs() -> None:
     rec = extract("Le conseil d'administration de la Fondation Zakoura a décidé d'octroyer 2 MDH à l'association Amal.")
     assert _alloc(rec, 2_000_000).funder == "Fondation Zakoura"
     assert _org(rec, "conseil d'administration") is None
+
+
+def test_cofinancers_listed_with_their_shares_pay_each_share_with_the_others_as_partners() -> None:
+    rec = extract("Ce projet, cofinancé par l'INDH (3 MDH) et le conseil provincial de Tata (1 MDH), coûte 4 MDH.")
+    share = _alloc(rec, 3_000_000)
+    assert share.funder == "INDH" and share.partners == ["Conseil provincial de Tata"]
+    share = _alloc(rec, 1_000_000)
+    assert share.funder == "Conseil provincial de Tata" and share.partners == ["INDH"]
+
+
+def test_donors_listed_with_their_gifts_give_alone() -> None:
+    rec = extract("Le fonds a reçu les dons de la Banque Populaire (1 milliard de dirhams) et de la société "
+                  "Managem (300 millions de dirhams).")
+    assert _alloc(rec, 300_000_000).partners == []

@@ -92,10 +92,12 @@ def link_pairings(ctx: Context, drafts: list[Draft]) -> None:
         funders = {o.key for o in orgs if "funder" in o.roles or ctx.cue_of(o) == "payer"}
         own = own_recipients(text, orgs, sums, gap, funders)
         listed = own_recipients(text, orgs, sums, gap, set())
-        givers = bool(listed) and c.first("CONTRIBUTORS", text[unit.start:min(listed)]) is not None
+        lead = text[unit.start:min(listed)] if listed else ""
+        shared = bool(listed) and c.first("COFINANCERS", lead) is not None  # shares of one cost
+        givers = shared or (bool(listed) and c.first("CONTRIBUTORS", lead) is not None)
         if givers:  # a list of givers with their sums, not of recipients
             payers, own = {**listed, **payers}, {}
         for d in ctx.by_unit[start]:
-            d.alone = givers and d.amount.start in payers
+            d.alone = givers and not shared and d.amount.start in payers
             d.payer = payers.get(d.amount.start)
             d.recipient = recipients.get(d.amount.start) or own.get(d.amount.start)
