@@ -735,3 +735,12 @@ def test_donors_listed_with_their_gifts_give_alone() -> None:
     rec = extract("Le fonds a reçu les dons de la Banque Populaire (1 milliard de dirhams) et de la société "
                   "Managem (300 millions de dirhams).")
     assert _alloc(rec, 300_000_000).partners == []
+
+
+def test_a_territory_with_its_share_a_hauteur_de_pays_it_and_is_no_place_there() -> None:
+    rec = extract("Le Conseil de la région de Fès-Meknès contribue à hauteur de 40 MDH, le ministère de "
+                  "l'Équipement à hauteur de 60 MDH et la province d'Ifrane à hauteur de 10 MDH.")
+    assert _alloc(rec, 10_000_000).funder == "Province d'Ifrane"
+    assert "Ifrane" not in _places(rec)
+    rec = extract("Les travaux dans la province d'Ifrane à hauteur de 10 MDH ont commencé.")
+    assert _places(rec) == {"Ifrane": "province"}

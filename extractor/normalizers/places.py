@@ -17,7 +17,7 @@ from ..patterns import NEVER, Rule, by_label, load_jsonl, union
 from ..records import PlaceType
 
 TRIGGERS_FILE = "places/triggers.jsonl"
-LABELS = {"NAME_WORD", "NAME_JOINER", "LIST_SEP", "LIST_ASIDE", "TRIGGER", "POST_TRIGGER", "ACTOR_BEFORE",
+LABELS = {"NAME_WORD", "NAME_JOINER", "LIST_SEP", "LIST_ASIDE", "TRIGGER", "POST_TRIGGER", "ACTOR_BEFORE", "ACTOR_AFTER",
           "ACTOR_SUBJECT", "LOCATIVE", "ORG_HEAD", "FACILITY_HEAD", "NAME_STOP", "TABLE_COLUMN",
           "PLACE_VERB", "LOCATIVE_SEP"}
 _SINGLE = {"NAME_WORD", "NAME_JOINER", "LIST_SEP", "NAME_STOP"}
@@ -94,6 +94,7 @@ class PlaceGrammar:
         self.place_verbs = frozenset(w.strip() for r in by["PLACE_VERB"] for w in r.pattern.lower().split("|"))
         self.actor_before = _union(by["ACTOR_BEFORE"])
         self.actor_subject = _union(by["ACTOR_SUBJECT"])
+        self.actor_after = re.compile(union(by["ACTOR_AFTER"]), re.IGNORECASE)
         self.locatives = [(r, re.compile(r.pattern, re.IGNORECASE)) for r in by["LOCATIVE"]]
         sep = by["LOCATIVE_SEP"][0].pattern if by["LOCATIVE_SEP"] else NEVER
         self.locative_follow = re.compile(rf"(?:{sep})(?P<name>{self.name})", re.IGNORECASE)
@@ -102,6 +103,10 @@ class PlaceGrammar:
         self.list_follow = re.compile(rf"(?:{by['LIST_SEP'][0].pattern})(?P<name>{self.name})", re.IGNORECASE)
         self.name_list_before = re.compile(
             rf"(?P<names>(?:{self.name})(?:(?:\s*,\s*|\s+et\s+)(?:à\s+|de\s+|d['’]\s*)?(?:{self.name}))*)$")
+
+    def _share_after(self, text: str, before: str, end: int) -> bool:
+        """An ACTOR_AFTER cue follows the name (`la province de X à hauteur de`), no locative before it."""
+        return bool(self.actor_after.match(text, end)) and not any(rx.search(before) for _r, rx in self.locatives)
 
     def _name_at(self, text: str, pos: int) -> re.Match[str] | None:
         return self.name_re.match(text, pos)
@@ -120,7 +125,7 @@ class PlaceGrammar:
                 if nm is None or _broken(m.group(0)):
                     continue
                 before = text[max(0, m.start() - ACTOR_CUE_CHARS) : m.start()]
-                if actor and self.actor_before.search(before):
+                if actor and (self.actor_before.search(before) or self._share_after(text, before, nm.end())):
                     out.append(Candidate(nm.group(0), m.start(), nm.end(), str(rule.type), rule.id, actor=True))
                     continue
                 subject = actor and bool(self.actor_subject.search(before))
