@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from extractor import extract
 from extractor.errors import PatternError
 from extractor.normalizers.organizations import (
     GRAMMAR_FILE,
@@ -550,3 +551,14 @@ def test_a_high_commission_named_with_des_or_du_is_an_organisation() -> None:
 
     rec = extract("Un accord a été signé avec le Haut-Commissariat des anciens résistants pour 2 MDH.")
     assert [o.name for o in rec.organizations] == ["Haut-Commissariat des anciens résistants"]
+
+
+def test_a_plural_head_names_one_organisation_per_item_of_its_list() -> None:
+    rec = extract("Un communiqué conjoint des ministères de l'Intérieur, de l'Économie et des finances et de la "
+                  "Jeunesse et des sports annonce 600 MDH.")
+    names = [o.name for o in rec.organizations]
+    assert names == ["Ministère de l'Intérieur", "Ministère de l'Économie et des finances",
+                     "Ministère de la Jeunesse et des sports"]
+    assert all("issuer" in o.roles for o in rec.organizations)
+    rec = extract("Les ministères concernés ont débloqué 3 MDH.")
+    assert rec.organizations == []

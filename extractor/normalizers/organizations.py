@@ -64,6 +64,9 @@ class TriggerRule(Rule):
     gazetteer: str | None = None
     """A place type whose gazetteer names (and variants) are the heads, instead of `pattern`
     (`country`: `le Portugal a accordé`, a state used as an actor)."""
+    distribute: str | None = None
+    """A plural head whose complement lists several bodies (`les ministères de l'Intérieur, de la Santé et
+    de l'Éducation`): each item is one organisation, named this singular head + the item."""
     exclude_codes: tuple[str, ...] = ()
     actor_cues: tuple[str, ...] = ()
     """Role cues (ids) that make this head an organisation whatever `actor_roles` says (a state that

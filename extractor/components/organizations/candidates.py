@@ -101,11 +101,34 @@ class Candidates:
             end = self._extend(doc, head_end, t)
             if end <= head_end:
                 end = head_end
+            if t.distribute and end > head_end:
+                cands += self._items(doc, head_end, end, t)
+                continue
             cands.append(_Cand(s, end, t.id, trigger=t, bare=end <= head_end, head_end=head_end, priority=1))
         # a named actor gives way to any other candidate but a state it holds (`Orange Maroc a fait don`)
         taken = [(c.start, c.end) for c in cands if not (c.trigger and (c.trigger.whole or c.trigger.gazetteer))]
         cands += [c for c in self._named_actors(doc) if not any(c.start < e and s < c.end for s, e in taken)]
         return cands
+
+    def _items(self, doc: Doc, start: int, end: int, t: TriggerRule) -> list[_Cand]:
+        """One candidate per item of a plural head's list (`de l'Intérieur, de l'Économie et des finances
+        et de la Jeunesse`): an item opens at `de` after a comma, or after `et` when a capital follows."""
+        cuts = [start]
+        for j in range(start + 1, end - 1):
+            tok, nxt = doc[j], doc[j + 1]
+            if nxt.lower_ not in self.w.de:
+                continue
+            k = j + 2
+            if k < end and doc[k].lower_ in self.w.det:
+                k += 1
+            if tok.text == "," or (tok.lower_ == "et" and k < end and doc[k].text[:1].isupper()):
+                cuts.append(j + 1)
+        out = []
+        for a, b in zip(cuts, [*cuts[1:], end], strict=True):
+            b -= 1 if b < end else 0  # the comma or `et` before the next item
+            if b > a:
+                out.append(_Cand(a, b, t.id, trigger=t, head_end=a, priority=1, prefix=f"{t.distribute} "))
+        return out
 
     def _named_actors(self, doc: Doc) -> list[_Cand]:
         """Proper names a regex trigger finds (the subject of a giving verb), places and people aside."""

@@ -74,7 +74,7 @@ class Linking:
     def _link_generic(self, text: str, m: _Mention, orgs: list[_Org], by_key: dict[str, int]) -> int | None:
         """Another mention joins the organisation whose name it begins, or one of its own wording; None
         for a bare or linked-only head with no organisation before it (tried again at the end)."""
-        mtext = text[m.start:m.end]
+        mtext = m.prefix + text[m.start:m.end]
         f = self._equiv(fold(mtext))
         idx = self._antecedent(orgs, f)
         if idx is None:

@@ -83,6 +83,7 @@ class _Cand:
     bare: bool = False
     head_end: int = 0  # token end of the trigger itself
     priority: int = 0
+    prefix: str = ""  # an item of a plural head's list is named `prefix` + its text (`Ministère ` + `de la Santé`)
 
 
 @dataclass
@@ -99,6 +100,7 @@ class _Mention:
     alias_of: _Mention | None = None  # the long form whose acronym this mention is
     definition: bool = False  # the bracketed acronym right after its long form
     foreign: bool = False  # the name holds a foreign state (`gouvernement du Japon`)
+    prefix: str = ""  # the singular head an item of a plural head's list is named with
 
 
 @dataclass

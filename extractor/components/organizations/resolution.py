@@ -71,6 +71,6 @@ def _claim(doc: Doc, readings: list[tuple[_Cand, KnownOrg | None, str]], states:
         comp = doc[c.head_end:c.end].text if c.trigger is not None else ""
         out.append(_Mention(span.start_char, span.end_char, rule, known, c.trigger if known is None else None,
                             c.bare and known is None, comp,
-                            foreign=bool(states.inside(c.start, c.end))))
+                            foreign=bool(states.inside(c.start, c.end)), prefix=c.prefix))
     out.sort(key=lambda m: m.start)
     return out
