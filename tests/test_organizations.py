@@ -562,3 +562,12 @@ def test_a_plural_head_names_one_organisation_per_item_of_its_list() -> None:
     assert all("issuer" in o.roles for o in rec.organizations)
     rec = extract("Les ministères concernés ont débloqué 3 MDH.")
     assert rec.organizations == []
+
+
+def test_a_name_read_on_past_a_named_body_into_its_recipient_ends_with_that_body() -> None:
+    rec = extract("Le Fonds d'équipement communal (FEC) est partenaire. Les prêts accordés par le Fonds "
+                  "d'équipement communal aux collectivités territoriales atteignent 600 MDH.")
+    assert [o.name for o in rec.organizations] == ["Fonds d'équipement communal"]
+    assert rec.allocations[0].funder == "FEC"
+    rec = extract("Le Fonds de soutien aux associations a versé 2 MDH.")
+    assert [o.name for o in rec.organizations] == ["Fonds de soutien aux associations"]

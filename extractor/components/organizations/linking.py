@@ -11,6 +11,10 @@ from ...text import fold
 from .model import _Mention, _Org
 
 
+_TO = re.compile(r"\s+(?:à|au|aux)\s+")
+"""Where a name may have read on into a recipient (`X aux collectivités`)."""
+
+
 class Linking:
     """Mixin of the component: mentions grouped into organisations."""
 
@@ -75,6 +79,7 @@ class Linking:
         """Another mention joins the organisation whose name it begins, or one of its own wording; None
         for a bare or linked-only head with no organisation before it (tried again at the end)."""
         mtext = m.prefix + text[m.start:m.end]
+        mtext = self._cut_at_named(orgs, m, mtext)
         f = self._equiv(fold(mtext))
         idx = self._antecedent(orgs, f)
         if idx is None:
@@ -148,6 +153,18 @@ class Linking:
             elif o.known is None and not o.actor_only and len(mtext) > len(o.name) and not m.rule.startswith("alias"):
                 o.name = mtext[:1].upper() + mtext[1:]
         o.mentions.append(m)
+
+    def _cut_at_named(self, orgs: list[_Org], m: _Mention, mtext: str) -> str:
+        """A name read on through `à`/`aux` past an organisation the text named (`le Fonds d'équipement
+        communal aux collectivités`: the recipient follows): the mention ends with that name."""
+        if m.prefix:
+            return mtext
+        for cut in _TO.finditer(mtext):
+            head = self._equiv(fold(mtext[:cut.start()]))
+            if any(head in o.folds for o in orgs):
+                m.end = m.start + cut.start()
+                return mtext[:cut.start()]
+        return mtext
 
     def _antecedent(self, orgs: list[_Org], f: str) -> int | None:
         """The latest organisation whose name begins with (or equals) the folded mention `f`."""
