@@ -10,7 +10,6 @@ from ...normalizers.words import FunctionWords
 from ...text import fold
 from .model import _Mention, _Org
 
-
 _TO = re.compile(r"\s+(?:à|au|aux)\s+")
 """Where a name may have read on into a recipient (`X aux collectivités`)."""
 
