@@ -744,3 +744,20 @@ def test_a_territory_with_its_share_a_hauteur_de_pays_it_and_is_no_place_there()
     assert "Ifrane" not in _places(rec)
     rec = extract("Les travaux dans la province d'Ifrane à hauteur de 10 MDH ont commencé.")
     assert _places(rec) == {"Ifrane": "province"}
+
+
+def test_the_bodies_whose_officials_sign_an_agreement_are_its_parties() -> None:
+    rec = extract("Un accord a été signé à Rabat entre M. Karim Alaoui, président de l'Agence de l'Oriental, et "
+                  "Mme Jane Roe, directrice de l'Agence française de développement (AFD), pour un prêt de "
+                  "50 millions d'euros.")
+    assert "partner" in _org(rec, "Agence de l'Oriental").roles
+    assert "partner" in _org(rec, "AFD").roles
+    rec = extract("En présence de M. Alami, président de l'Association Amal, le centre a été inauguré.")
+    assert "partner" not in (_org(rec, "Association Amal").roles if _org(rec, "Association Amal") else [])
+
+
+def test_the_signatories_of_a_convention_are_its_parties() -> None:
+    rec = extract("La convention a été signée par le Conseil provincial de Taza, la Direction régionale de la "
+                  "Culture et l'Association Atlas, pour 200.000 dirhams.")
+    assert all("partner" in o.roles for o in rec.organizations)
+    assert len(rec.organizations) == 3
