@@ -571,3 +571,16 @@ def test_a_name_read_on_past_a_named_body_into_its_recipient_ends_with_that_body
     assert rec.allocations[0].funder == "FEC"
     rec = extract("Le Fonds de soutien aux associations a versé 2 MDH.")
     assert [o.name for o in rec.organizations] == ["Fonds de soutien aux associations"]
+
+
+def test_a_quoted_name_after_its_head_is_the_name_without_its_quotes() -> None:
+    rec = extract("La gestion du centre a été confiée à l'Association \"Nos Fils T21\", qui a reçu 2 MDH.")
+    assert [o.name for o in rec.organizations] == ["Association Nos Fils T21"]
+    assert "implementer" in rec.organizations[0].roles
+    rec = extract("L'association « sans nom » a reçu 2 MDH.")
+    assert rec.organizations == []
+
+
+def test_a_role_cue_reaches_a_quoted_name() -> None:
+    rec = extract("Les projets sont mis en œuvre par la « Fondation Atlas », qui reçoit 3 MDH.")
+    assert "implementer" in rec.organizations[0].roles

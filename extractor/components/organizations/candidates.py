@@ -158,9 +158,9 @@ class Candidates:
         if doc[s].text[:1].isupper():
             return True
         j = e
-        while j < len(doc) and doc[j].lower_ in self.w.de | self.w.det | self.w.a:
+        while j < len(doc) and (doc[j].lower_ in self.w.de | self.w.det | self.w.a or doc[j].text in _OPEN_QUOTES):
             j += 1
-        return j < len(doc) and doc[j].text[:1].isupper() and j - e <= 2
+        return j < len(doc) and doc[j].text[:1].isupper() and j - e <= 2 + (doc[j - 1].text in _OPEN_QUOTES)
 
     def _descriptive(self, doc: Doc, s: int, e: int) -> bool:
         """`l'association des parents d'élèves`: a definite article, the head, `de` and a common noun."""
@@ -190,10 +190,16 @@ class Candidates:
         end = j
         head_end = j
         limit = min(n, j + self.windows.max_name_tokens)
+        quoted = False
         while j < limit:
             tok = doc[j]
             low = tok.lower_
             prev = doc[j - 1]
+            if j == head_end and tok.text in _OPEN_QUOTES and j + 1 < n and doc[j + 1].text[:1].isupper():
+                quoted, j = True, j + 1  # `l'Association "Nos Fils T21"`: the quoted name
+                continue
+            if quoted and tok.text in _CLOSE_QUOTES:
+                return j + 1 if j > head_end + 1 else end
             if j > 0 and prev.whitespace_ == "" and tok.text not in _CLOSE_PUNCT and j == end \
                     and prev.text not in _CLOSE_PUNCT and not tok.is_space:
                 j += 1
@@ -280,6 +286,11 @@ class Candidates:
         return self._name_word(tok) and (tok.text[:1].isupper() or tok.pos_ in ("ADJ", "PROPN") or prenominal
                                          or foreign or after_adj
                                          or doc[j - 1].lower_ in self.w.de | self.w.det | self.w.a | {"en"})
+
+
+_OPEN_QUOTES = frozenset({"«", '"', "“"})
+"""A quote that may open a body's name (`l'Association "Nos Fils T21"`)."""
+_CLOSE_QUOTES = frozenset({"»", '"', "”"})
 
 
 def _is_acronym_like(s: str) -> bool:

@@ -10,6 +10,8 @@ from ...normalizers.words import FunctionWords
 from ...text import fold
 from .model import _Mention, _Org
 
+_QUOTES = re.compile(r"[«»\"“”]")
+"""Quotes around a name (`l'Association "Nos Fils T21"`): no part of it."""
 _TO = re.compile(r"\s+(?:à|au|aux)\s+")
 """Where a name may have read on into a recipient (`X aux collectivités`)."""
 
@@ -78,7 +80,7 @@ class Linking:
         """Another mention joins the organisation whose name it begins, or one of its own wording; None
         for a bare or linked-only head with no organisation before it (tried again at the end)."""
         mtext = m.prefix + text[m.start:m.end]
-        mtext = self._cut_at_named(orgs, m, mtext)
+        mtext = " ".join(_QUOTES.sub(" ", self._cut_at_named(orgs, m, mtext)).split())
         f = self._equiv(fold(mtext))
         idx = self._antecedent(orgs, f)
         if idx is None:
