@@ -317,3 +317,15 @@ def test_a_name_joined_by_et_to_a_town_after_a_is_a_town_unless_a_verb_follows()
     assert ("Imzourene", "city") in {(p.name, p.type) for p in rec.places}
     rec = extract("Le projet a été présenté à Rabat et Mohammed Sajid a salué ce financement de 5 MDH.")
     assert {p.name for p in rec.places} == {"Rabat"}
+
+
+def test_a_byline_a_headline_dash_and_a_section_label_name_no_place() -> None:
+    rec = extract("Rédigé par L'Opinion le Mardi 29 Août 2023\n\nLe centre a coûté 3 MDH.")
+    assert rec.places == [] and str(rec.date) == "2023-08-29"
+    rec = extract("Solidarité – Fondation Mohammed V : 13 centres\n\nLe centre a coûté 3 MDH.")
+    assert rec.places == []
+    rec = extract("Agadir — Le coup d'envoi du projet de 3 MDH a été donné.")
+    assert [p.name for p in rec.places] == ["Agadir"]
+    rec = extract("Publié le 16/09/2020 | J&P\n\nMaroc\n\nLe Conseil préfectoral de Fès a approuvé un projet de "
+                  "20 MDH.")
+    assert rec.places == []

@@ -119,6 +119,7 @@ class DateGrammar:
         # a news site's own date line under the headline: `jeudi, 11 juillet, 2024 à 19:24`,
         # `Publié le 07/04/2022 à 10h15`, `7 juillet 2019 - 08h40 - Maroc - Ecrit par : X`
         pub = union((r.pattern for r in by["WEB_PREFIX"] if r.id.startswith("web_prefix.published")), wrap=True)
+        self.byline = re.compile(rf"(?:{pub})", re.I)
         news_head = rf"^{_WS}*(?:(?:{pub}){_WS}*)?"
         news_tail = (rf"(?:{_WS}*(?:à|-|–|,)?{_WS}*\d{{1,2}}{_WS}*[:hH]{_WS}*\d{{2}})?"
                      rf"(?:{_WS}*[-–|][^\n]{{0,120}})?{_WS}*$")
@@ -218,7 +219,7 @@ def find_issue_line(text: str, g: DateGrammar | None = None) -> DatelineMatch | 
     g = g or grammar()
     for m in g.issue_line.finditer(text):
         place = m.group("place").strip()
-        if g.title_label.fullmatch(place) or g.weekday.fullmatch(place):
+        if g.title_label.fullmatch(place) or g.weekday.fullmatch(place) or g.byline.match(m.group(0).strip() + " "):
             continue  # `Samedi 9 avril 2016` is a news date line, not a place and a date
         d = _dmy_value(m, g)
         if d is None:

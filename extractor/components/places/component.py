@@ -151,8 +151,9 @@ class PlacesComponent(PlaceSources, InstalledRules):
 
     def _letterhead_lines(self, doc: Doc, text: str) -> list[tuple[int, int]]:
         """Letterhead lines at the top (before the dateline or issue line): they give no place."""
-        limit = min(d.start for d in (doc._.dateline, doc._.issue_line) if d is not None) \
-            if (doc._.dateline or doc._.issue_line) else 400
+        heads = [d.start for d in (doc._.dateline, doc._.issue_line)
+                 if d is not None and d.rule != "dateline.news_line"]  # a site's date line may sit above its labels
+        limit = min(heads) if heads else 400
         out, pos = [], 0
         for raw in text[:2000].split("\n")[:8]:
             line = raw.strip()

@@ -148,6 +148,8 @@ class PlaceSources:
             if text[start:end] != dl.place:
                 continue
             entry = self._entry(dl.place, ("city",))
+            if entry is None and dl.rule == "dateline.place_dash":
+                continue  # `Solidarité – Fondation X : ...` is a headline; a bare `Town —` line names a known town
             out.append(self._mention(text, start, end, "city", dl.rule, "header", entry))
         return out
 
