@@ -584,3 +584,13 @@ def test_a_quoted_name_after_its_head_is_the_name_without_its_quotes() -> None:
 def test_a_role_cue_reaches_a_quoted_name() -> None:
     rec = extract("Les projets sont mis en œuvre par la « Fondation Atlas », qui reçoit 3 MDH.")
     assert "implementer" in rec.organizations[0].roles
+
+
+def test_an_agency_named_by_a_states_adjective_reads_the_adjectives_of_states_csv() -> None:
+    from extractor.normalizers.organizations import lexicon
+
+    agence = lexicon().triggers["org.agence"]
+    words = agence.pattern[1]["LOWER"]["IN"]
+    assert "@foreign_adjectives" not in words and {"norvégienne", "qatarie", "de"} <= set(words)
+    rec = extract("L'Agence norvégienne de coopération a accordé 3 millions d'euros.")
+    assert [o.name for o in rec.organizations] == ["Agence norvégienne de coopération"]

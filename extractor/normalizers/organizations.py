@@ -9,6 +9,7 @@ component needs; it holds no word list of its own.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -225,11 +226,30 @@ def _conjugate(pattern: str, endings: str) -> str:
     return _V1.sub(lambda m: f"(?:(?:{m.group(1)})(?:{endings}))", pattern)
 
 
+FOREIGN_ADJECTIVES = "@foreign_adjectives"
+"""In a trigger's `IN` list, stands for every foreign state's adjective of `states.csv` (listed once)."""
+
+
+def _with_adjectives(r: TriggerRule, adjectives: tuple[str, ...]) -> TriggerRule:
+    """`r` with `@foreign_adjectives` in its token pattern's `IN` lists replaced by the adjectives."""
+    def expand(spec: Any) -> Any:
+        if isinstance(spec, dict):
+            return {k: expand(v) for k, v in spec.items()}
+        if isinstance(spec, list) and FOREIGN_ADJECTIVES in spec:
+            return [x for x in spec if x != FOREIGN_ADJECTIVES] + [a.lower() for a in adjectives]
+        return spec
+
+    if FOREIGN_ADJECTIVES not in json.dumps(r.pattern):
+        return r
+    return r.model_copy(update={"pattern": [expand(tok) for tok in r.pattern]})
+
+
 @lru_cache(maxsize=4)
 def lexicon(known: str = KNOWN_FILE, triggers: str = TRIGGERS_FILE, grammar: str = GRAMMAR_FILE,
             roles: str = ROLES_FILE, states: str = STATES_FILE) -> OrgLexicon:
     """Load, validate and compile the five organisation files (once per process)."""
-    trig = {r.id: r for r in load_jsonl(triggers, TriggerRule)}
+    adjectives = state_names(states).adjectives
+    trig = {r.id: _with_adjectives(r, adjectives) for r in load_jsonl(triggers, TriggerRule)}
     by: dict[str, list[GrammarRule]] = {label: [] for label in _GRAMMAR_LABELS}
     for g in load_jsonl(grammar, GrammarRule):
         if g.label not in _GRAMMAR_LABELS:
