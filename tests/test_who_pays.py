@@ -761,3 +761,9 @@ def test_the_signatories_of_a_convention_are_its_parties() -> None:
                   "Culture et l'Association Atlas, pour 200.000 dirhams.")
     assert all("partner" in o.roles for o in rec.organizations)
     assert len(rec.organizations) == 3
+
+
+def test_each_body_listed_after_sum_par_pays() -> None:
+    rec = extract("Le projet nécessite la mobilisation d'un montant de 3,5 millions de dirhams par le Conseil "
+                  "régional de Fès-Meknès et le Conseil préfectoral de Fès.")
+    assert all("funder" in o.roles for o in rec.organizations) and len(rec.organizations) == 2
