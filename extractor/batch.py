@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from . import __version__
-from .dupes import Plan
+from .dupstore import DupStore
 from .io import DEFAULT_MAX_BYTES, Failure, atomic_writer, list_inputs
 from .outdir import OutputError, claim, create_new
 from .pipeline import DEFAULT_MODEL
@@ -183,13 +183,11 @@ def _extract_into(out: Path, files: list[Path | Failure], opts: Options, summary
         partial_path, tmp = create_new(out, ".records.", ".partial")
         stack.enter_context(tmp)
         errors = stack.enter_context(atomic_writer(out / "errors.jsonl"))
-        index: list[tuple[str, int, int]] = []
-        signatures: dict[str, bytes] = {}
-        seen: set[str] = set()
+        store = stack.enter_context(DupStore(out))
         known = {k: v.key for k, v in previous.items()}
         for res in iter_results(files, opts, workers=summary.workers, known=known or None, executor=executor):
             summary.inputs += 1
-            line = _result_line(res, previous, olds, seen)
+            line = _result_line(res, previous, olds, store)
             if isinstance(line, Failure):
                 errors.write(line.to_json() + "\n")
                 summary.errors += 1
@@ -198,24 +196,30 @@ def _extract_into(out: Path, files: list[Path | Failure], opts: Options, summary
                 pos = tmp.tell()
                 tmp.write(line)
                 tmp.flush()
-                index.append((res.id or "", pos, len(line)))
-                if res.signature is not None:
-                    signatures[res.id or ""] = res.signature
+                store.place(res.id or "", pos, len(line), res.signature)
                 summary.records += 1
                 summary.unchanged += int(res.unchanged)
             if progress:
                 progress(summary.inputs, max(total, summary.inputs))
-        index.sort(key=lambda x: x[0])
-        plan = Plan.build(((rid, _read_at(tmp, pos, length)) for rid, pos, length in index), signatures)
-        with atomic_writer(records_path, "wb") as fh:
-            for rid, pos, length in index:
-                fh.write(plan.line(rid, _read_at(tmp, pos, length)))
-        summary.duplicate_groups, summary.duplicate_records = plan.n_groups, len(plan.groups)
-        summary.linked_allocations = len(plan.links)
+        _final_pass(store, tmp, records_path, summary)
     for p in [partial_path, *old_partials]:
         with contextlib.suppress(OSError):
             p.unlink()  # a planted link is removed, never its target
     summary.error_types = dict(sorted(error_types.items()))
+
+
+def _final_pass(store: DupStore, tmp: BinaryIO, records_path: Path, summary: Summary) -> None:
+    """records.jsonl: every record line sorted by id, with the batch's duplicate fields (`dupstore`)."""
+    from .flags import load_flags
+
+    def read(pos: int, length: int) -> bytes:
+        return _read_at(tmp, pos, length)
+
+    store.build(read)
+    with atomic_writer(records_path, "wb") as fh:
+        for line in store.lines(read, load_flags()):
+            fh.write(line)
+    summary.duplicate_groups, summary.duplicate_records, summary.linked_allocations = store.counts()
 
 
 def _read_at(fh: BinaryIO, pos: int, length: int) -> bytes:
@@ -248,15 +252,14 @@ def _open_or_none(path: Path) -> Iterator[BinaryIO | None]:
         yield fh
 
 
-def _result_line(res: Result, previous: dict[str, Known], olds: list[BinaryIO | None], seen: set[str]
+def _result_line(res: Result, previous: dict[str, Known], olds: list[BinaryIO | None], store: DupStore
                  ) -> bytes | Failure:
     """The record line (bytes, newline-ended) of a result, or the Failure to log."""
     if res.failure is not None:
         return res.failure
     rid = res.id or ""
-    if rid in seen:
+    if not store.claim(rid):
         return Failure(res.source, "DuplicateId", f"id {rid!r} already used by an earlier input", id=rid)
-    seen.add(rid)
     if res.unchanged:
         k = previous[rid]
         fh = olds[k.file]
