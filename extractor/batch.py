@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from . import __version__
-from .dupstore import DupStore
+from .dupstore import DupStore, Known
 from .io import DEFAULT_MAX_BYTES, Failure, atomic_writer, list_inputs
 from .outdir import OutputError, claim, create_new
 from .pipeline import DEFAULT_MODEL
@@ -60,20 +60,9 @@ class Summary:
                 f"({self.docs_per_second:.1f} docs/s)")
 
 
-@dataclass(frozen=True)
-class Known:
-    """Where a reusable record is: its reuse key (see `runner.reuse_key`) and its line's place in one
-    of the old files."""
-
-    key: str
-    file: int
-    pos: int
-    length: int
-
-
-def _previous(sources: list[Path], fp: str, store_text: bool) -> dict[str, Known]:
-    """id -> Known for records made by this very extractor (same fingerprint), later files winning."""
-    known: dict[str, Known] = {}
+def _previous(sources: list[Path], fp: str, store_text: bool, store: DupStore) -> None:
+    """Note in `store` the records made by this very extractor (same fingerprint): id, reuse key and
+    where the line is in which old file, later files winning."""
     for n, path in enumerate(sources):
         with contextlib.suppress(OSError), _open_or_none(path) as fh:
             if fh is None:
@@ -87,11 +76,10 @@ def _previous(sources: list[Path], fp: str, store_text: bool) -> dict[str, Known
                     r = json.loads(raw)
                     ex = r.get("extractor") or {}
                     if ex.get("fingerprint") == fp and ("text" in (r.get("metadata") or {})) == store_text:
-                        known[r["id"]] = Known(record_key(r, store_text), n, pos, length)
+                        store.remember(r["id"], Known(record_key(r, store_text), n, pos, length))
                 except (ValueError, KeyError, AttributeError, TypeError):
                     pass
                 pos += length
-    return known
 
 
 def estimate_total(files: list[Path | Failure]) -> int:
@@ -176,18 +164,19 @@ def _extract_into(out: Path, files: list[Path | Failure], opts: Options, summary
     records_path = out / "records.jsonl"
     old_partials = sorted(out.glob(PARTIAL_GLOB), key=_mtime)
     sources = [records_path, *old_partials]
-    previous = {} if force else _previous(sources, opts.fingerprint or "", opts.store_text)
     error_types: Counter[str] = Counter()
     with contextlib.ExitStack() as stack:
+        store = stack.enter_context(DupStore(out))
+        if not force:
+            _previous(sources, opts.fingerprint or "", opts.store_text, store)
         olds = [stack.enter_context(_open_or_none(p)) for p in sources]
         partial_path, tmp = create_new(out, ".records.", ".partial")
         stack.enter_context(tmp)
         errors = stack.enter_context(atomic_writer(out / "errors.jsonl"))
-        store = stack.enter_context(DupStore(out))
-        known = {k: v.key for k, v in previous.items()}
+        known = store.known()
         for res in iter_results(files, opts, workers=summary.workers, known=known or None, executor=executor):
             summary.inputs += 1
-            line = _result_line(res, previous, olds, store)
+            line = _result_line(res, olds, store)
             if isinstance(line, Failure):
                 errors.write(line.to_json() + "\n")
                 summary.errors += 1
@@ -252,8 +241,7 @@ def _open_or_none(path: Path) -> Iterator[BinaryIO | None]:
         yield fh
 
 
-def _result_line(res: Result, previous: dict[str, Known], olds: list[BinaryIO | None], store: DupStore
-                 ) -> bytes | Failure:
+def _result_line(res: Result, olds: list[BinaryIO | None], store: DupStore) -> bytes | Failure:
     """The record line (bytes, newline-ended) of a result, or the Failure to log."""
     if res.failure is not None:
         return res.failure
@@ -261,9 +249,9 @@ def _result_line(res: Result, previous: dict[str, Known], olds: list[BinaryIO | 
     if not store.claim(rid):
         return Failure(res.source, "DuplicateId", f"id {rid!r} already used by an earlier input", id=rid)
     if res.unchanged:
-        k = previous[rid]
-        fh = olds[k.file]
-        if fh is not None:
+        k = store.previous(rid)
+        fh = olds[k.file] if k is not None else None
+        if k is not None and fh is not None:
             fh.seek(k.pos)
             raw = fh.read(k.length)
             if _is_record_line(raw, rid):

@@ -23,9 +23,9 @@ import json
 import os
 import sqlite3
 from array import array
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -40,6 +40,7 @@ COMMIT_EVERY = 2048
 """Documents noted per transaction while results stream in."""
 
 _SCHEMA = """
+CREATE TABLE prev(id BLOB PRIMARY KEY, key TEXT, file INTEGER, pos INTEGER, length INTEGER) WITHOUT ROWID;
 CREATE TABLE doc(id BLOB PRIMARY KEY, pos INTEGER, length INTEGER, sig BLOB) WITHOUT ROWID;
 CREATE TABLE rec(row INTEGER PRIMARY KEY, id BLOB, undated INTEGER, dkey TEXT, day INTEGER,
                  pos INTEGER, length INTEGER, sig BLOB, state TEXT);
@@ -64,6 +65,36 @@ def _b(s: str) -> bytes:
 
 def _s(b: bytes) -> str:
     return b.decode("utf-8", "surrogatepass")
+
+
+class Known(NamedTuple):
+    """Where a reusable record is: its reuse key (see `runner.reuse_key`) and its line's place in one
+    of the old files."""
+
+    key: str
+    file: int
+    pos: int
+    length: int
+
+
+class KnownKeys(Mapping[str, str]):
+    """`id -> reuse key` of the reusable records noted in a store (`runner.iter_results`' `known`)."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+        self._len = db.execute("SELECT count(*) FROM prev").fetchone()[0]
+
+    def __getitem__(self, rid: str) -> str:
+        row = self._db.execute("SELECT key FROM prev WHERE id = ?", (_b(rid),)).fetchone()
+        if row is None:
+            raise KeyError(rid)
+        return row[0]
+
+    def __iter__(self) -> Iterator[str]:
+        return (_s(b) for (b,) in self._db.execute("SELECT id FROM prev ORDER BY id"))
+
+    def __len__(self) -> int:
+        return self._len
 
 
 Read = Callable[[int, int], bytes]
@@ -105,6 +136,18 @@ class DupStore:
         for suffix in ("", "-journal"):
             with contextlib.suppress(OSError):
                 os.unlink(f"{self.path}{suffix}")
+
+    def remember(self, rid: str, known: Known) -> None:
+        """Note a reusable record of an earlier run (a later note of the same id wins)."""
+        self.db.execute("INSERT OR REPLACE INTO prev VALUES (?, ?, ?, ?, ?)", (_b(rid), *known))
+
+    def previous(self, rid: str) -> Known | None:
+        row = self.db.execute("SELECT key, file, pos, length FROM prev WHERE id = ?", (_b(rid),)).fetchone()
+        return None if row is None else Known(*row)
+
+    def known(self) -> KnownKeys:
+        """The reusable records noted, as `id -> reuse key` (read once they are all noted)."""
+        return KnownKeys(self.db)
 
     def claim(self, rid: str) -> bool:
         """Note that a result has id `rid`; False when an earlier result of the run already had it."""

@@ -135,3 +135,18 @@ def test_a_batch_leaves_no_database_after_a_run_an_interrupted_run_or_a_killed_o
     (out / f"{killed.name}-journal").write_bytes(b"")
     run_batch([src], out, workers=1, fast=True)
     assert _dbs(out) == [] and (out / "records.jsonl").read_bytes() == first
+
+
+def test_reusable_records_of_earlier_runs_are_looked_up_on_disk_the_later_note_winning(tmp_path: Path):
+    from extractor.dupstore import Known
+
+    with DupStore(tmp_path) as store:
+        store.remember("a", Known("k1", 0, 0, 10))
+        store.remember("b", Known("k2", 0, 10, 5))
+        store.remember("a", Known("k3", 1, 40, 12))  # the same id in a later partial file
+        known = store.known()
+        assert (len(known), bool(known), dict(known)) == (2, True, {"a": "k3", "b": "k2"})
+        assert "c" not in known and known.get("c") is None and known.get("a") == "k3"
+        assert store.previous("a") == Known("k3", 1, 40, 12) and store.previous("c") is None
+    with DupStore(tmp_path) as store:
+        assert not store.known()
