@@ -4,8 +4,9 @@ Records are streamed to a partial file (flushed as each one is done), then copie
 into place with an atomic rename, so an interrupted run never leaves a truncated or mixed
 `records.jsonl`. Re-running skips documents whose text, source, encoding, metadata and extractor
 fingerprint are unchanged, reusing records from the last `records.jsonl` and from the partial
-files killed runs left behind. The parent holds only small tuples per document, never the
-records themselves. One run at a time holds OUTDIR (see `outdir.claim`).
+files killed runs left behind. The parent keeps nothing per document in memory but the list of
+input files: ids, where each line is, signatures, reusable records and the duplicate pass are in a
+temporary SQLite file of OUTDIR (`dupstore`). One run at a time holds OUTDIR (see `outdir.claim`).
 """
 
 from __future__ import annotations
