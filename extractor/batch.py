@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import sqlite3
 import stat
 import sys
 import time
@@ -139,9 +140,9 @@ def run_batch(paths: Iterable[str | Path], outdir: str | Path, *, model: str = D
             with atomic_writer(out / "summary.json") as fh:
                 json.dump(asdict(summary), fh, indent=1)
                 fh.write("\n")
-        except OSError as e:
-            where = f" ({e.filename})" if e.filename else ""
-            raise OutputError(f"cannot write the outputs in {out}: {e.strerror or e}{where}; "
+        except (OSError, sqlite3.Error) as e:  # sqlite3: the temporary database of `dupstore` (disk full, quota)
+            where = f" ({e.filename})" if getattr(e, "filename", None) else ""
+            raise OutputError(f"cannot write the outputs in {out}: {getattr(e, 'strerror', None) or e}{where}; "
                               "records.jsonl is never left half-written: rerun when this is fixed") from e
     return summary
 
@@ -167,13 +168,13 @@ def _extract_into(out: Path, files: list[Path | Failure], opts: Options, summary
     sources = [records_path, *old_partials]
     error_types: Counter[str] = Counter()
     with contextlib.ExitStack() as stack:
-        store = stack.enter_context(DupStore(out))
-        if not force:
-            _previous(sources, opts.fingerprint or "", opts.store_text, store)
         olds = [stack.enter_context(_open_or_none(p)) for p in sources]
         partial_path, tmp = create_new(out, ".records.", ".partial")
         stack.enter_context(tmp)
         errors = stack.enter_context(atomic_writer(out / "errors.jsonl"))
+        store = stack.enter_context(DupStore(out))
+        if not force:
+            _previous(sources, opts.fingerprint or "", opts.store_text, store)
         known = store.known()
         for res in iter_results(files, opts, workers=summary.workers, known=known or None, executor=executor):
             summary.inputs += 1

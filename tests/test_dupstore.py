@@ -150,3 +150,24 @@ def test_reusable_records_of_earlier_runs_are_looked_up_on_disk_the_later_note_w
         assert store.previous("a") == Known("k3", 1, 40, 12) and store.previous("c") is None
     with DupStore(tmp_path) as store:
         assert not store.known()
+
+
+def test_a_database_that_cannot_be_written_is_an_outdir_error_and_leaves_records_whole(tmp_path: Path, monkeypatch):
+    import sqlite3
+
+    from extractor.batch import run_batch
+    from extractor.outdir import OutputError
+
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    (src / "a.txt").write_text("Tiznit, 12 mai 2021 (MAP) - L'INDH a débloqué 3,5 MDH.", encoding="utf-8")
+    run_batch([src], out, workers=1, fast=True)
+    before = (out / "records.jsonl").read_bytes()
+
+    def full(self: DupStore, *args: object) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(DupStore, "place", full)
+    with pytest.raises(OutputError, match=r"cannot write the outputs .*database or disk is full"):
+        run_batch([src], out, workers=1, fast=True, force=True)
+    assert (out / "records.jsonl").read_bytes() == before and _dbs(out) == []
