@@ -4,8 +4,9 @@ Records are streamed to a partial file (flushed as each one is done), then copie
 into place with an atomic rename, so an interrupted run never leaves a truncated or mixed
 `records.jsonl`. Re-running skips documents whose text, source, encoding, metadata and extractor
 fingerprint are unchanged, reusing records from the last `records.jsonl` and from the partial
-files killed runs left behind. The parent holds only small tuples per document, never the
-records themselves. One run at a time holds OUTDIR (see `outdir.claim`).
+files killed runs left behind. The parent keeps nothing per document in memory but the list of
+input files: ids, where each line is, signatures, reusable records and the duplicate pass are in a
+temporary SQLite file of OUTDIR (`dupstore`). One run at a time holds OUTDIR (see `outdir.claim`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import sqlite3
 import stat
 import sys
 import time
@@ -23,7 +25,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from . import __version__
-from .dupes import Plan
+from .dupstore import DupStore, Known
 from .io import DEFAULT_MAX_BYTES, Failure, atomic_writer, list_inputs
 from .outdir import OutputError, claim, create_new
 from .pipeline import DEFAULT_MODEL
@@ -60,20 +62,9 @@ class Summary:
                 f"({self.docs_per_second:.1f} docs/s)")
 
 
-@dataclass(frozen=True)
-class Known:
-    """Where a reusable record is: its reuse key (see `runner.reuse_key`) and its line's place in one
-    of the old files."""
-
-    key: str
-    file: int
-    pos: int
-    length: int
-
-
-def _previous(sources: list[Path], fp: str, store_text: bool) -> dict[str, Known]:
-    """id -> Known for records made by this very extractor (same fingerprint), later files winning."""
-    known: dict[str, Known] = {}
+def _previous(sources: list[Path], fp: str, store_text: bool, store: DupStore) -> None:
+    """Note in `store` the records made by this very extractor (same fingerprint): id, reuse key and
+    where the line is in which old file, later files winning."""
     for n, path in enumerate(sources):
         with contextlib.suppress(OSError), _open_or_none(path) as fh:
             if fh is None:
@@ -87,11 +78,10 @@ def _previous(sources: list[Path], fp: str, store_text: bool) -> dict[str, Known
                     r = json.loads(raw)
                     ex = r.get("extractor") or {}
                     if ex.get("fingerprint") == fp and ("text" in (r.get("metadata") or {})) == store_text:
-                        known[r["id"]] = Known(record_key(r, store_text), n, pos, length)
+                        store.remember(r["id"], Known(record_key(r, store_text), n, pos, length))
                 except (ValueError, KeyError, AttributeError, TypeError):
                     pass
                 pos += length
-    return known
 
 
 def estimate_total(files: list[Path | Failure]) -> int:
@@ -150,9 +140,9 @@ def run_batch(paths: Iterable[str | Path], outdir: str | Path, *, model: str = D
             with atomic_writer(out / "summary.json") as fh:
                 json.dump(asdict(summary), fh, indent=1)
                 fh.write("\n")
-        except OSError as e:
-            where = f" ({e.filename})" if e.filename else ""
-            raise OutputError(f"cannot write the outputs in {out}: {e.strerror or e}{where}; "
+        except (OSError, sqlite3.Error) as e:  # sqlite3: the temporary database of `dupstore` (disk full, quota)
+            where = f" ({e.filename})" if getattr(e, "filename", None) else ""
+            raise OutputError(f"cannot write the outputs in {out}: {getattr(e, 'strerror', None) or e}{where}; "
                               "records.jsonl is never left half-written: rerun when this is fixed") from e
     return summary
 
@@ -176,20 +166,19 @@ def _extract_into(out: Path, files: list[Path | Failure], opts: Options, summary
     records_path = out / "records.jsonl"
     old_partials = sorted(out.glob(PARTIAL_GLOB), key=_mtime)
     sources = [records_path, *old_partials]
-    previous = {} if force else _previous(sources, opts.fingerprint or "", opts.store_text)
     error_types: Counter[str] = Counter()
     with contextlib.ExitStack() as stack:
         olds = [stack.enter_context(_open_or_none(p)) for p in sources]
         partial_path, tmp = create_new(out, ".records.", ".partial")
         stack.enter_context(tmp)
         errors = stack.enter_context(atomic_writer(out / "errors.jsonl"))
-        index: list[tuple[str, int, int]] = []
-        signatures: dict[str, bytes] = {}
-        seen: set[str] = set()
-        known = {k: v.key for k, v in previous.items()}
+        store = stack.enter_context(DupStore(out))
+        if not force:
+            _previous(sources, opts.fingerprint or "", opts.store_text, store)
+        known = store.known()
         for res in iter_results(files, opts, workers=summary.workers, known=known or None, executor=executor):
             summary.inputs += 1
-            line = _result_line(res, previous, olds, seen)
+            line = _result_line(res, olds, store)
             if isinstance(line, Failure):
                 errors.write(line.to_json() + "\n")
                 summary.errors += 1
@@ -198,24 +187,30 @@ def _extract_into(out: Path, files: list[Path | Failure], opts: Options, summary
                 pos = tmp.tell()
                 tmp.write(line)
                 tmp.flush()
-                index.append((res.id or "", pos, len(line)))
-                if res.signature is not None:
-                    signatures[res.id or ""] = res.signature
+                store.place(res.id or "", pos, len(line), res.signature)
                 summary.records += 1
                 summary.unchanged += int(res.unchanged)
             if progress:
                 progress(summary.inputs, max(total, summary.inputs))
-        index.sort(key=lambda x: x[0])
-        plan = Plan.build(((rid, _read_at(tmp, pos, length)) for rid, pos, length in index), signatures)
-        with atomic_writer(records_path, "wb") as fh:
-            for rid, pos, length in index:
-                fh.write(plan.line(rid, _read_at(tmp, pos, length)))
-        summary.duplicate_groups, summary.duplicate_records = plan.n_groups, len(plan.groups)
-        summary.linked_allocations = len(plan.links)
+        _final_pass(store, tmp, records_path, summary)
     for p in [partial_path, *old_partials]:
         with contextlib.suppress(OSError):
             p.unlink()  # a planted link is removed, never its target
     summary.error_types = dict(sorted(error_types.items()))
+
+
+def _final_pass(store: DupStore, tmp: BinaryIO, records_path: Path, summary: Summary) -> None:
+    """records.jsonl: every record line sorted by id, with the batch's duplicate fields (`dupstore`)."""
+    from .flags import load_flags
+
+    def read(pos: int, length: int) -> bytes:
+        return _read_at(tmp, pos, length)
+
+    store.build(read)
+    with atomic_writer(records_path, "wb") as fh:
+        for line in store.lines(read, load_flags()):
+            fh.write(line)
+    summary.duplicate_groups, summary.duplicate_records, summary.linked_allocations = store.counts()
 
 
 def _read_at(fh: BinaryIO, pos: int, length: int) -> bytes:
@@ -248,19 +243,17 @@ def _open_or_none(path: Path) -> Iterator[BinaryIO | None]:
         yield fh
 
 
-def _result_line(res: Result, previous: dict[str, Known], olds: list[BinaryIO | None], seen: set[str]
-                 ) -> bytes | Failure:
+def _result_line(res: Result, olds: list[BinaryIO | None], store: DupStore) -> bytes | Failure:
     """The record line (bytes, newline-ended) of a result, or the Failure to log."""
     if res.failure is not None:
         return res.failure
     rid = res.id or ""
-    if rid in seen:
+    if not store.claim(rid):
         return Failure(res.source, "DuplicateId", f"id {rid!r} already used by an earlier input", id=rid)
-    seen.add(rid)
     if res.unchanged:
-        k = previous[rid]
-        fh = olds[k.file]
-        if fh is not None:
+        k = store.previous(rid)
+        fh = olds[k.file] if k is not None else None
+        if k is not None and fh is not None:
             fh.seek(k.pos)
             raw = fh.read(k.length)
             if _is_record_line(raw, rid):

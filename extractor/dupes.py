@@ -215,7 +215,7 @@ BATCH_FLAGS = ("duplicate_story", "duplicate_allocation")
 State = tuple[str | None, tuple[tuple[tuple[str, int] | None, tuple[str, ...]], ...]]
 
 
-def _state(record: Mapping[str, Any]) -> State:
+def state_of(record: Mapping[str, Any]) -> State:
     """A record's duplicate fields as they are: duplicate_of, and each allocation's link and batch flags."""
     allocs = []
     for a in record.get("allocations") or []:
@@ -245,7 +245,7 @@ class Plan:
         for rid, raw in lines:
             rec = json.loads(raw)
             infos.append(DocInfo.of(rec))
-            states[rid] = _state(rec)
+            states[rid] = state_of(rec)
         dates = {d.id: d.date for d in infos}
         groups = find_groups({i: s for i, s in signatures.items() if i in dates}, dates)
         from .flags import load_flags
@@ -257,22 +257,33 @@ class Plan:
         return len(set(self.groups.values()))
 
     def wanted(self, rid: str) -> State:
-        on = {d.code for d in self.defs if d.enabled}
-        dup = self.groups.get(rid)
-        allocs = []
-        for i in range(len(self.states[rid][1])):
-            ref = self.links.get((rid, i))
-            marks = zip(BATCH_FLAGS, (dup is not None, ref is not None), strict=True)
-            flags = [c for c, yes in marks if yes and c in on]
-            allocs.append((ref, tuple(flags)))
-        return dup, tuple(allocs)
+        links = {i: ref for i in range(len(self.states[rid][1])) if (ref := self.links.get((rid, i))) is not None}
+        return wanted_state(self.groups.get(rid), links, len(self.states[rid][1]), self.defs)
 
     def line(self, rid: str, raw: bytes) -> bytes:
         """The record line with its duplicate fields set: `raw` itself when they already are."""
-        want = self.wanted(rid)
-        if want == self.states[rid]:
-            return raw
-        return restamp(raw, want[0], {i: ref for i, (ref, _f) in enumerate(want[1]) if ref is not None}, self.defs)
+        links = {i: ref for i in range(len(self.states[rid][1])) if (ref := self.links.get((rid, i))) is not None}
+        return stamped(raw, self.states[rid], self.groups.get(rid), links, self.defs)
+
+
+def wanted_state(dup: str | None, links: Mapping[int, tuple[str, int]], n: int, defs: tuple[Any, ...]) -> State:
+    """The duplicate fields a record of `n` allocations should have: its group's first, links and batch flags."""
+    on = {d.code for d in defs if d.enabled}
+    allocs = []
+    for i in range(n):
+        ref = links.get(i)
+        marks = zip(BATCH_FLAGS, (dup is not None, ref is not None), strict=True)
+        allocs.append((ref, tuple(c for c, yes in marks if yes and c in on)))
+    return dup, tuple(allocs)
+
+
+def stamped(raw: bytes, state: State, dup: str | None, links: Mapping[int, tuple[str, int]],
+            defs: tuple[Any, ...]) -> bytes:
+    """The record line (whose duplicate fields are `state`) with them set: `raw` itself when they already are."""
+    want = wanted_state(dup, links, len(state[1]), defs)
+    if want == state:
+        return raw
+    return restamp(raw, want[0], {i: ref for i, (ref, _f) in enumerate(want[1]) if ref is not None}, defs)
 
 
 def restamp(raw: bytes, duplicate_of: str | None, links: Mapping[int, tuple[str, int]],

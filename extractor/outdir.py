@@ -29,8 +29,9 @@ except ImportError:  # pragma: no cover - not POSIX: runs are not serialised the
     fcntl = None  # type: ignore[assignment]
 
 LOCK_NAME = ".communique.lock"
-_LEFTOVER = re.compile(r"^\.[^/]+\.(?:jsonl|json|csv|parquet)\.[^/]+\.tmp$")
-"""Temporary outputs (`atomic_writer`) a killed run may leave behind; removed by the next run."""
+_LEFTOVER = re.compile(r"^\.(?:[^/]+\.(?:jsonl|json|csv|parquet)\.[^/]+\.tmp|dupes\.[0-9a-f]+\.sqlite(?:-journal)?)$")
+"""Temporary outputs (`atomic_writer`) and duplicate-pass databases (`dupstore`) a killed run may leave
+behind; removed by the next run."""
 
 
 class OutputError(ExtractorError):

@@ -13,7 +13,7 @@ import json
 import os
 import signal
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
@@ -251,7 +251,7 @@ def _init_worker(options: Options, parent_pid: int | None = None) -> None:
 
 
 def iter_results(items: Iterable[Item], options: Options | None = None, workers: int = 1,
-                 known: dict[str, str] | None = None,
+                 known: Mapping[str, str] | None = None,
                  executor: Callable[..., Iterator[Result]] | None = None) -> Iterator[Result]:
     """Results for every input, in input order; `workers > 1` or an `executor` (`extractor.cluster`) runs them.
 

@@ -64,12 +64,13 @@ def check_records(out: Path) -> list[str]:
 
 
 def check_complete(out: Path, expected: set[str]) -> dict[str, Any]:
-    """After a clean run: inputs = records + errors, every input a record, no partial or temporary file."""
+    """After a clean run: inputs = records + errors, every input a record, no partial or temporary file
+    (nor the duplicate pass's database, after a kill -9 either)."""
     summary = json.loads((out / "summary.json").read_text())
     assert summary["inputs"] == summary["records"] + summary["errors"] == len(expected)
     assert summary["errors"] == 0 and (out / "errors.jsonl").read_text() == ""
     assert set(check_records(out)) == expected
-    assert not list(out.glob(PARTIAL_GLOB)) and not list(out.glob(".*.tmp"))
+    assert not list(out.glob(PARTIAL_GLOB)) and not list(out.glob(".*.tmp")) and not list(out.glob(".dupes.*"))
     return summary
 
 
