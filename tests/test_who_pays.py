@@ -767,3 +767,18 @@ def test_each_body_listed_after_sum_par_pays() -> None:
     rec = extract("Le projet nécessite la mobilisation d'un montant de 3,5 millions de dirhams par le Conseil "
                   "régional de Fès-Meknès et le Conseil préfectoral de Fès.")
     assert all("funder" in o.roles for o in rec.organizations) and len(rec.organizations) == 2
+
+
+def test_the_first_party_of_an_agreement_that_binds_bodies_pays_its_sum_when_no_payer_is_named() -> None:
+    rec = extract("D'un coût global de 205 MDH, cette convention qui lie le ministère de l'Intérieur, le conseil "
+                  "régional de l'Oriental et la commune d'Oujda prévoit la réhabilitation des quartiers.")
+    a = _alloc(rec, 205_000_000)
+    assert a.funder == "Ministère de l'Intérieur"
+    assert set(a.partners) == {"Conseil régional de l'Oriental", "Commune d'Oujda"}
+
+
+def test_bodies_a_programme_is_carried_out_with_are_no_first_party() -> None:
+    rec = extract("Le Conseil provincial de Tata a adopté un programme d'appui aux coopératives doté de 12,4 MDH, "
+                  "réalisé en partenariat avec l'Agence de développement social (ADS) et l'Office régional de mise "
+                  "en valeur agricole du Tadla.")
+    assert _alloc(rec, 12_400_000).funder == "Conseil provincial de Tata"

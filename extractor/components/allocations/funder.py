@@ -70,6 +70,12 @@ def find_funder(ctx: Context, d: Draft) -> None:
              and ("funder" in o.roles or ctx.cue_of(o) == "payer")]
     if later:
         _set_funder(d, later[0], "funder.later")
+        return
+    # 5. the first party of the agreement the statement names (`cette convention qui lie X, Y et Z`):
+    # a co-financed total's first contributor (spec §2.1)
+    parties = [o for o in in_unit if "partner" in o.roles and o.kind not in NO_MAIN_FUNDER_KINDS]
+    if len({o.key for o in parties}) >= 2 and c.ends_with("PARTIES_BEFORE", text[unit.start:parties[0].start]):
+        _set_funder(d, parties[0], "funder.first_party")
 
 
 def from_first_part(drafts: list[Draft]) -> None:
