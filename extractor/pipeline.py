@@ -10,6 +10,7 @@ from spacy.language import Language
 
 from . import components  # noqa: F401  (registers the factories)
 from .errors import ExtractorError
+from .lemmas import index_as_sets
 
 DEFAULT_MODEL = "fr_core_news_md"
 
@@ -60,6 +61,7 @@ def _load_pipeline(model: str, fast: bool, ner: bool,
             f"spaCy model {model!r} is not installed; install the project (pip install -e .) "
             f"which declares it as a dependency"
         ) from e
+    index_as_sets(nlp)  # same lemmas, no scan of a 66 000-word list per new word
     if fast:
         nlp.add_pipe("sentencizer")
         lemmatizer = nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
