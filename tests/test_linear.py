@@ -236,3 +236,38 @@ def test_quantities_numbers_time_grows_linearly_with_phone_numbers() -> None:
     found = g.numbers(PHONES)
     assert [m.value for m in found] == [42.0, 3.0]
     assert ratio(lambda k: g.numbers(PHONES * k), 800) < 10
+
+
+# -- amounts in table columns, organisation heads named by a known body: no scan per cell / per head --
+
+def _table(rows: int) -> str:
+    return "Projet | Commune | Coût (DH)\n" + "".join(f"École {i} | Tiznit | 12{i % 10}.000\n" for i in range(rows))
+
+
+def test_amounts_table_cells_time_grows_linearly_with_the_amounts_found_before() -> None:
+    """Each table cell was tested against every amount found before it (quadratic in a long report of
+    tables); now an interval index. The cells read and the ones an earlier amount holds stay the same."""
+    from extractor.normalizers.amounts import grammar
+
+    g = grammar()
+    text = _table(3)
+    assert [a.value for a in g.find_in_tables(text)] == [120000.0, 121000.0, 122000.0]
+    held = text.index("121.000")
+    assert [a.value for a in g.find_in_tables(text, [(held + 2, held + 3)])] == [120000.0, 122000.0]
+
+    def run(k: int) -> None:
+        t = _table(k)
+        g.find_in_tables(t, [(i, i + 1) for i in range(0, len(t), 40)])
+    assert ratio(run, 1500) < 10
+
+
+HEADS = "Le groupe a signé avec l'INDH et l'ONEE. La coopérative a reçu l'appui de l'ADS. "
+
+
+def test_organizations_heads_needing_a_name_time_grows_linearly_with_known_names(fast_nlp) -> None:
+    """A head that needs a name (`groupe`, `coopérative`) looked at every known name of the text for one
+    within a few tokens after it: quadratic when both grow with the text. Now a bisect over their starts."""
+    n = 400
+    docs = _docs_before(fast_nlp, "communique_organizations", HEADS, (n, 4 * n))
+    proc = fast_nlp.get_pipe("communique_organizations")
+    assert ratio(lambda k: proc(docs[k].copy()), n) < 10
