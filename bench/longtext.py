@@ -8,7 +8,9 @@ Each measurement runs in a fresh process that loads the pipeline, builds the tex
 through the path the CLI and the API share (`runner.process_chunk`), one document; the parent
 samples the peak RSS of that process (psutil, every 0.1 s; model included) and kills it when it
 passes `--max-rss-gb` or `--timeout` (the row then says `>`), so a runaway never endangers the
-machine. `seconds` is the analysis alone (model loading excluded), `load` the RSS before it.
+machine. `seconds` is the analysis alone (model loading excluded), wall-clock; `CPU seconds` the
+same in CPU time of the process (what the analysis costs, whatever else the machine runs); `load`
+the RSS before it.
 
 Kinds: `realistic` concatenates the texts of corpus/ (a long report); `dates` repeats dated
 sentences; `hostile` mixes, in equal parts, deep brackets, one whitespace-free word, bare newlines
@@ -89,16 +91,16 @@ def child(kind: str, size: int, profile: bool, model_only: bool = False) -> None
     text = make_text(kind, size)
     load = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     prof = cProfile.Profile() if profile else None
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     if prof:
         prof.enable()
     [res] = process_chunk([Document(f"{kind}-{size}", "bench", text)], Options())
-    seconds = time.perf_counter() - t0
+    seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
     if prof:
         prof.disable()
         pstats.Stats(prof, stream=sys.stderr).sort_stats("cumulative").print_stats(30)
     rec = json.loads(res.record_json) if res.record_json else {}
-    print(json.dumps({"seconds": seconds, "load_gb": load / 1e9, "ok": res.failure is None,
+    print(json.dumps({"seconds": seconds, "cpu_seconds": cpu, "load_gb": load / 1e9, "ok": res.failure is None,
                       "error": res.failure.message[:200] if res.failure else None,
                       "amounts": len(rec.get("amounts", [])), "dates": len(rec.get("dates", []))}))
 
@@ -132,7 +134,8 @@ def measure(kind: str, size: int, timeout: float, max_rss_gb: float, profile: bo
 
 
 def table(rows: list[dict[str, Any]]) -> str:
-    lines = ["| text | size | seconds | peak RSS (GB) | model loaded (GB) | result |", "|---|---|---|---|---|---|"]
+    lines = ["| text | size | seconds | CPU seconds | peak RSS (GB) | model loaded (GB) | result |",
+             "|---|---|---|---|---|---|---|"]
     for r in rows:
         t = f">{r['seconds']:.0f}" if r["killed"] == "time" else (
             "-" if r.get("seconds") is None else f"{r['seconds']:.1f}")
@@ -140,7 +143,8 @@ def table(rows: list[dict[str, Any]]) -> str:
         res = f"killed ({r['killed']})" if r["killed"] else (
             "ok" if r.get("ok") else f"error: {r.get('error')}")
         load = f"{r['load_gb']:.2f}" if r.get("load_gb") else "-"
-        lines.append(f"| {r['kind']} | {r['size'] / 1e6:g} M chars | {t} | {m} | {load} | {res} |")
+        cpu = f"{r['cpu_seconds']:.1f}" if r.get("cpu_seconds") is not None else "-"
+        lines.append(f"| {r['kind']} | {r['size'] / 1e6:g} M chars | {t} | {cpu} | {m} | {load} | {res} |")
     return "\n".join(lines)
 
 
