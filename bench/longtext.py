@@ -25,6 +25,7 @@ import json
 import pstats
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -71,7 +72,7 @@ def make_text(kind: str, size: int) -> str:
     raise SystemExit(f"unknown kind {kind!r}")
 
 
-def child(kind: str, size: int, profile: bool, model_only: bool = False) -> None:
+def child(kind: str, size: int, profile: bool, model_only: bool = False, record_out: str | None = None) -> None:
     """In the measured process: load, then analyse one document as the CLI does; JSON on stdout.
 
     `model_only`: the long-text path without the project's components (model pieces and the joined
@@ -99,17 +100,29 @@ def child(kind: str, size: int, profile: bool, model_only: bool = False) -> None
     if prof:
         prof.disable()
         pstats.Stats(prof, stream=sys.stderr).sort_stats("cumulative").print_stats(30)
-    rec = json.loads(res.record_json) if res.record_json else {}
+    if record_out and res.record_json:  # read by the parent: parsing it here would count in the peak
+        with open(record_out, "w", encoding="utf-8") as f:
+            for i in range(0, len(res.record_json), 1 << 20):
+                f.write(res.record_json[i:i + (1 << 20)])
     print(json.dumps({"seconds": seconds, "cpu_seconds": cpu, "load_gb": load / 1e9, "ok": res.failure is None,
-                      "error": res.failure.message[:200] if res.failure else None,
-                      "amounts": len(rec.get("amounts", [])), "dates": len(rec.get("dates", []))}))
+                      "error": res.failure.message[:200] if res.failure else None}))
+
+
+def _counts(path: Path) -> dict[str, int]:
+    """Amounts and dates of the record the child wrote (parsed here, outside the measured process)."""
+    if not path.is_file() or not path.stat().st_size:
+        return {}
+    rec = json.loads(path.read_text(encoding="utf-8"))
+    return {"amounts": len(rec.get("amounts", [])), "dates": len(rec.get("dates", []))}
 
 
 def measure(kind: str, size: int, timeout: float, max_rss_gb: float, profile: bool, model_only: bool = False
             ) -> dict[str, Any]:
     """One fresh process for one (kind, size); its peak RSS, killed past the limits."""
+    tmp = tempfile.TemporaryDirectory()
+    record = Path(tmp.name) / "record.json"
     cmd = [sys.executable, __file__, "--child", kind, str(size), *(["--profile"] if profile else []),
-           *(["--model-only"] if model_only else [])]
+           *(["--model-only"] if model_only else []), "--record-out", str(record)]
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, text=True)
     killed = None
     t0 = time.perf_counter()
@@ -128,8 +141,10 @@ def measure(kind: str, size: int, timeout: float, max_rss_gb: float, profile: bo
     row: dict[str, Any] = {"kind": label, "size": size, "peak_rss_gb": rss.peak / 1e9, "killed": killed}
     if not killed and out.strip():
         row.update(json.loads(out.strip().splitlines()[-1]))
+        row.update(_counts(record))
     elif killed == "time":
         row["seconds"] = timeout
+    tmp.cleanup()
     return row
 
 
@@ -159,9 +174,10 @@ def main(argv: list[str] | None = None) -> int:
                     help="leave out the project's components (memory of the model pieces and joined Doc)")
     ap.add_argument("--json", type=Path, help="also write the rows as JSON")
     ap.add_argument("--child", nargs=2, metavar=("KIND", "SIZE"), help=argparse.SUPPRESS)
+    ap.add_argument("--record-out", help=argparse.SUPPRESS)
     a = ap.parse_args(argv)
     if a.child:
-        child(a.child[0], int(a.child[1]), a.profile, a.model_only)
+        child(a.child[0], int(a.child[1]), a.profile, a.model_only, a.record_out)
         return 0
     rows = []
     for size in (parse_size(s) for s in a.sizes.split(",")):
