@@ -8,7 +8,9 @@ Each measurement runs in a fresh process that loads the pipeline, builds the tex
 through the path the CLI and the API share (`runner.process_chunk`), one document; the parent
 samples the peak RSS of that process (psutil, every 0.1 s; model included) and kills it when it
 passes `--max-rss-gb` or `--timeout` (the row then says `>`), so a runaway never endangers the
-machine. `seconds` is the analysis alone (model loading excluded), `load` the RSS before it.
+machine. `seconds` is the analysis alone (model loading excluded), wall-clock; `CPU seconds` the
+same in CPU time of the process (what the analysis costs, whatever else the machine runs); `load`
+the RSS before it.
 
 Kinds: `realistic` concatenates the texts of corpus/ (a long report); `dates` repeats dated
 sentences; `hostile` mixes, in equal parts, deep brackets, one whitespace-free word, bare newlines
@@ -23,6 +25,7 @@ import json
 import pstats
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -69,7 +72,7 @@ def make_text(kind: str, size: int) -> str:
     raise SystemExit(f"unknown kind {kind!r}")
 
 
-def child(kind: str, size: int, profile: bool, model_only: bool = False) -> None:
+def child(kind: str, size: int, profile: bool, model_only: bool = False, record_out: str | None = None) -> None:
     """In the measured process: load, then analyse one document as the CLI does; JSON on stdout.
 
     `model_only`: the long-text path without the project's components (model pieces and the joined
@@ -89,25 +92,37 @@ def child(kind: str, size: int, profile: bool, model_only: bool = False) -> None
     text = make_text(kind, size)
     load = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     prof = cProfile.Profile() if profile else None
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     if prof:
         prof.enable()
     [res] = process_chunk([Document(f"{kind}-{size}", "bench", text)], Options())
-    seconds = time.perf_counter() - t0
+    seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
     if prof:
         prof.disable()
         pstats.Stats(prof, stream=sys.stderr).sort_stats("cumulative").print_stats(30)
-    rec = json.loads(res.record_json) if res.record_json else {}
-    print(json.dumps({"seconds": seconds, "load_gb": load / 1e9, "ok": res.failure is None,
-                      "error": res.failure.message[:200] if res.failure else None,
-                      "amounts": len(rec.get("amounts", [])), "dates": len(rec.get("dates", []))}))
+    if record_out and res.record_json:  # read by the parent: parsing it here would count in the peak
+        with open(record_out, "w", encoding="utf-8") as f:
+            for i in range(0, len(res.record_json), 1 << 20):
+                f.write(res.record_json[i:i + (1 << 20)])
+    print(json.dumps({"seconds": seconds, "cpu_seconds": cpu, "load_gb": load / 1e9, "ok": res.failure is None,
+                      "error": res.failure.message[:200] if res.failure else None}))
+
+
+def _counts(path: Path) -> dict[str, int]:
+    """Amounts and dates of the record the child wrote (parsed here, outside the measured process)."""
+    if not path.is_file() or not path.stat().st_size:
+        return {}
+    rec = json.loads(path.read_text(encoding="utf-8"))
+    return {"amounts": len(rec.get("amounts", [])), "dates": len(rec.get("dates", []))}
 
 
 def measure(kind: str, size: int, timeout: float, max_rss_gb: float, profile: bool, model_only: bool = False
             ) -> dict[str, Any]:
     """One fresh process for one (kind, size); its peak RSS, killed past the limits."""
+    tmp = tempfile.TemporaryDirectory()
+    record = Path(tmp.name) / "record.json"
     cmd = [sys.executable, __file__, "--child", kind, str(size), *(["--profile"] if profile else []),
-           *(["--model-only"] if model_only else [])]
+           *(["--model-only"] if model_only else []), "--record-out", str(record)]
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, text=True)
     killed = None
     t0 = time.perf_counter()
@@ -126,13 +141,16 @@ def measure(kind: str, size: int, timeout: float, max_rss_gb: float, profile: bo
     row: dict[str, Any] = {"kind": label, "size": size, "peak_rss_gb": rss.peak / 1e9, "killed": killed}
     if not killed and out.strip():
         row.update(json.loads(out.strip().splitlines()[-1]))
+        row.update(_counts(record))
     elif killed == "time":
         row["seconds"] = timeout
+    tmp.cleanup()
     return row
 
 
 def table(rows: list[dict[str, Any]]) -> str:
-    lines = ["| text | size | seconds | peak RSS (GB) | model loaded (GB) | result |", "|---|---|---|---|---|---|"]
+    lines = ["| text | size | seconds | CPU seconds | peak RSS (GB) | model loaded (GB) | result |",
+             "|---|---|---|---|---|---|---|"]
     for r in rows:
         t = f">{r['seconds']:.0f}" if r["killed"] == "time" else (
             "-" if r.get("seconds") is None else f"{r['seconds']:.1f}")
@@ -140,7 +158,8 @@ def table(rows: list[dict[str, Any]]) -> str:
         res = f"killed ({r['killed']})" if r["killed"] else (
             "ok" if r.get("ok") else f"error: {r.get('error')}")
         load = f"{r['load_gb']:.2f}" if r.get("load_gb") else "-"
-        lines.append(f"| {r['kind']} | {r['size'] / 1e6:g} M chars | {t} | {m} | {load} | {res} |")
+        cpu = f"{r['cpu_seconds']:.1f}" if r.get("cpu_seconds") is not None else "-"
+        lines.append(f"| {r['kind']} | {r['size'] / 1e6:g} M chars | {t} | {cpu} | {m} | {load} | {res} |")
     return "\n".join(lines)
 
 
@@ -155,9 +174,10 @@ def main(argv: list[str] | None = None) -> int:
                     help="leave out the project's components (memory of the model pieces and joined Doc)")
     ap.add_argument("--json", type=Path, help="also write the rows as JSON")
     ap.add_argument("--child", nargs=2, metavar=("KIND", "SIZE"), help=argparse.SUPPRESS)
+    ap.add_argument("--record-out", help=argparse.SUPPRESS)
     a = ap.parse_args(argv)
     if a.child:
-        child(a.child[0], int(a.child[1]), a.profile, a.model_only)
+        child(a.child[0], int(a.child[1]), a.profile, a.model_only, a.record_out)
         return 0
     rows = []
     for size in (parse_size(s) for s in a.sizes.split(",")):

@@ -12,6 +12,7 @@ from spacy.util import compile_suffix_regex
 
 from . import components  # noqa: F401  (registers the factories)
 from .errors import ExtractorError
+from .lemmas import index_as_sets
 
 DEFAULT_MODEL = "fr_core_news_md"
 
@@ -63,6 +64,7 @@ def _load_pipeline(model: str, fast: bool, ner: bool,
             f"which declares it as a dependency"
         ) from e
     _split_final_period(nlp)
+    index_as_sets(nlp)  # same lemmas, no scan of a 66 000-word list per new word
     if fast:
         nlp.add_pipe("sentencizer")
         lemmatizer = nlp.add_pipe("lemmatizer", config={"mode": "lookup"})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -13,9 +14,21 @@ _APOS_HYPHEN = re.compile(r"[’'`\-‐–—]")
 _WS = re.compile(r"\s+")
 
 
+CACHED_CHARS = 120
+"""Strings up to this length (names, words, mentions) are folded once per process and kept in a
+bounded cache: a long report folds the same few thousand names tens of thousands of times."""
+
+
 def strip_accents(s: str) -> str:
     """The text with its accents removed (`États-Unis` -> `Etats-Unis`), case kept."""
+    return _strip_cached(s) if len(s) <= CACHED_CHARS else _strip(s)
+
+
+def _strip(s: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
+
+
+_strip_cached = lru_cache(maxsize=1 << 15)(_strip)
 
 
 def fold(s: str | None) -> str:
@@ -25,9 +38,17 @@ def fold(s: str | None) -> str:
     """
     if not s:
         return ""
-    s = strip_accents(str(s)).lower()
+    s = str(s)
+    return _fold_cached(s) if len(s) <= CACHED_CHARS else _fold(s)
+
+
+def _fold(s: str) -> str:
+    s = _strip(s).lower()
     s = _APOS_HYPHEN.sub(" ", s)
     return _WS.sub(" ", s).strip()
+
+
+_fold_cached = lru_cache(maxsize=1 << 15)(_fold)
 
 
 TEXT_KEY = "communique.text"

@@ -37,11 +37,11 @@ def test_longtext_pieces_are_not_kept_while_the_model_runs(nlp, monkeypatch) -> 
     most = 0
     add = _Columns.add
 
-    def watched(self: _Columns, part: Any) -> None:
+    def watched(self: _Columns, part: Any, *piece: str) -> None:
         nonlocal most
         alive.append(weakref.ref(part))
         most = max(most, sum(r() is not None for r in alive))
-        add(self, part)
+        add(self, part, *piece)
 
     monkeypatch.setattr(_Columns, "add", watched)
     text = DISPATCH * 60
@@ -300,3 +300,13 @@ def test_longtext_sentence_lookup_answers_as_a_scan_without_rescanning() -> None
             assert sentence_of(bounds, i) == sentence_of(list(bounds), i)
             first, end = sentence_of(bounds, i)[2:]
             assert first <= i < end
+
+
+def test_longtext_piece_whose_tokens_do_not_give_its_text_back_is_an_error(nlp) -> None:
+    """The joined Doc's text is checked piece by piece (no `doc.text` over the whole): a piece whose
+    kept words and spaces differ from its text stops the analysis instead of shifting every offset."""
+    cols = _Columns()
+    part = nlp.make_doc("Le 12 mai 2021, 3 MDH.")
+    cols.add(part, "Le 12 mai 2021, 3 MDH.")
+    with pytest.raises(ValueError, match="give its text back"):
+        cols.add(part, "Le 12 mai 2021,  3 MDH.")

@@ -7,6 +7,7 @@ counted noun. The regexes are composed from `patterns/quantities.jsonl`.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -36,6 +37,12 @@ class NumberMatch:
     value: float
     rule: str
     words: bool
+
+
+def _inside(ranges: list[tuple[int, int]], starts: list[int], pos: int) -> bool:
+    """Whether `pos` lies in one of the non-overlapping `ranges` (sorted; `starts` their starts)."""
+    i = bisect_right(starts, pos) - 1
+    return i >= 0 and pos < ranges[i][1]
 
 
 class QuantityGrammar:
@@ -68,12 +75,13 @@ class QuantityGrammar:
         """Every number that could be a count: digits from 1, words from `deux`, `un` before a scale."""
         out: list[NumberMatch] = []
         phones = [(m.start(), m.end()) for m in self.phone.finditer(text)]
+        phone_starts = [s for s, _e in phones]  # sorted, the matches never overlap: bisect, not a scan per number
         for m in self.number.finditer(text):
             num = m.group("num")
             scale_rule = next((r for i, r in enumerate(self.scales) if m.group(f"s{i}")), None)
             if num.lower() in _ONE and scale_rule is None:
                 continue
-            if any(s <= m.start() < e for s, e in phones):
+            if _inside(phones, phone_starts, m.start()):
                 continue
             try:
                 value = parse_number(num)
