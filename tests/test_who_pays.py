@@ -391,7 +391,8 @@ def test_an_enumeration_of_bodies_with_their_sums_after_a_word_of_giving_names_e
         ("Groupe Atlas", []), ("Groupe Azura", []), ("Société Lamalif", [])]
     rec = extract("Les associations retenues sont l'association Nour (200.000 dirhams) et l'association Amal "
                   "(70.000 dirhams), financées par l'INDH.")
-    assert _alloc(rec, 200_000).partners == ["Association Nour"]
+    assert [(_alloc(rec, v).funder, _alloc(rec, v).partners) for v in (200_000, 70_000)] == [
+        ("INDH", ["Association Nour"]), ("INDH", ["Association Amal"])]  # `financées par` is passive
 
 
 def test_every_tense_of_a_giving_verb_and_a_resumed_subject_make_a_payer() -> None:
@@ -782,3 +783,12 @@ def test_bodies_a_programme_is_carried_out_with_are_no_first_party() -> None:
                   "réalisé en partenariat avec l'Agence de développement social (ADS) et l'Office régional de mise "
                   "en valeur agricole du Tadla.")
     assert _alloc(rec, 12_400_000).funder == "Conseil provincial de Tata"
+
+
+def test_a_body_handed_a_gift_is_its_partner_and_a_merely_mentioned_body_is_no_partner() -> None:
+    rec = extract("La Fondation Atlas a remis mardi à la Direction régionale de la Santé de Tata un lot de "
+                  "générateurs d'une valeur de 2,9 MDH.")
+    assert _alloc(rec, 2_900_000).partners == ["Direction régionale de la Santé de Tata"]
+    rec = extract("Le bilan, présenté devant la Chambre des représentants, fait état de crédits de 1,2 milliard "
+                  "de dirhams accordés par le Fonds de développement rural.")
+    assert _alloc(rec, 1_200_000_000).partners == []
