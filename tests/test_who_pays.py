@@ -792,3 +792,12 @@ def test_a_body_handed_a_gift_is_its_partner_and_a_merely_mentioned_body_is_no_p
     rec = extract("Le bilan, présenté devant la Chambre des représentants, fait état de crédits de 1,2 milliard "
                   "de dirhams accordés par le Fonds de développement rural.")
     assert _alloc(rec, 1_200_000_000).partners == []
+
+
+def test_the_subject_of_a_gerund_of_giving_gives_the_sum() -> None:
+    rec = extract("La République populaire de Chine a déjà manifesté son intérêt, en octroyant un don de "
+                  "600.000 dirhams.")
+    assert _alloc(rec, 600_000).funder == "République populaire de Chine"
+    rec = extract("L'Agence de l'Oriental a rencontré l'association Amal, en octroyant un don de 60.000 dirhams.")
+    a = _alloc(rec, 60_000)
+    assert a.funder == "Agence de l'Oriental" and a.partners == ["Association Amal"]

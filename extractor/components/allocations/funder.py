@@ -52,6 +52,10 @@ def find_funder(ctx: Context, d: Draft) -> None:
     # 2. the payer named before the sum in its clause (nearest)
     left = [o for o in in_unit if seg_start <= o.start and o.end <= a.start and can_fund(ctx, o, unit)]
     payers = [o for o in left if ctx.cue_of(o) == "payer"]
+    before = [o for o in in_unit if seg_start <= o.start and o.end <= a.start]
+    if before and not payers and c.last("GERUND_GIVING", text[before[-1].end:a.start]) is not None:
+        _set_funder(d, before[0], "funder.gerund")  # `X ..., en octroyant un don de N`: the clause's subject gives
+        return
     if payers or left:
         pick = (payers or left)[-1]
         k = left.index(pick)
@@ -71,11 +75,20 @@ def find_funder(ctx: Context, d: Draft) -> None:
     if later:
         _set_funder(d, later[0], "funder.later")
         return
-    # 5. the first party of the agreement the statement names (`cette convention qui lie X, Y et Z`):
-    # a co-financed total's first contributor (spec §2.1)
+    # 5. the first party of the agreement the statement names
+    first = _first_party(ctx, unit, in_unit)
+    if first is not None:
+        _set_funder(d, first, "funder.first_party")
+
+
+def _first_party(ctx: Context, unit: Unit, in_unit: list[Ent]) -> Ent | None:
+    """`cette convention qui lie X, Y et Z`: the first of the parties an agreement binds alike, a
+    co-financed total's first contributor (spec §2.1); None where no such agreement is named."""
     parties = [o for o in in_unit if "partner" in o.roles and o.kind not in NO_MAIN_FUNDER_KINDS]
-    if len({o.key for o in parties}) >= 2 and c.ends_with("PARTIES_BEFORE", text[unit.start:parties[0].start]):
-        _set_funder(d, parties[0], "funder.first_party")
+    if len({o.key for o in parties}) >= 2 and ctx.cues.ends_with("PARTIES_BEFORE",
+                                                                  ctx.text[unit.start:parties[0].start]):
+        return parties[0]
+    return None
 
 
 def from_first_part(drafts: list[Draft]) -> None:
