@@ -7,7 +7,6 @@ each sum has its own recipient as partner.
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 from spacy.tokens import Doc
@@ -20,9 +19,6 @@ if TYPE_CHECKING:
     from .context import Context
 
 NON_PARTNER_ROLES = frozenset({"issuer"})
-"""Roles that make no partner: a body that only speaks, or one the text only mentions (no role at all)."""
-_OWN_SHARE = re.compile(r"\s*\(\s*\d")
-"""A bracketed sum right after a body (`le ministère (240 MDH)`): its share, whatever cue it lacks."""
 ROLE_ORDER = ("funder", "partner", "issuer", "implementer")
 
 
@@ -36,7 +32,7 @@ def _not_partner(ctx: Context, o: Ent, d: Draft, funders_here: set[str]) -> bool
         return True
     if d.funder is not None and o.acts_for is not None and fold(o.acts_for) == d.funder.key:
         return True  # an organ of the payer (the INDH's committee) is the payer, not its partner
-    if ctx.roles_known and not (o.roles - NON_PARTNER_ROLES) and not _OWN_SHARE.match(ctx.text, o.end):
+    if o.roles and o.roles <= NON_PARTNER_ROLES:
         return True
     return o.kind == "programme" and o.key not in funders_here
 
