@@ -173,7 +173,7 @@ class PlacesComponent(PlaceSources, InstalledRules):
         guards = self._guards(doc, text, starts, actors)
         cands = triggered + self._from_header(doc, text) + self._from_gazetteer(doc, text, starts)
         cands += self._propagated(text, triggered)
-        cands += self._locative_list(doc, text, cands)
+        cands += self._locative_list(doc, text, cands, starts)
         if self.use_model_loc:
             cands += self._from_model(doc, text)
         doc.spans[self.span_key] = value_spans(doc, self._kept(text, cands, guards), "place")

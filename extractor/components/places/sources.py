@@ -223,7 +223,7 @@ class PlaceSources:
                                         m.longitude, "propagated." + m.rule, "gazetteer"))
         return out
 
-    def _locative_list(self, doc: Doc, text: str, found: list[PlaceMention]) -> list[PlaceMention]:
+    def _locative_list(self, doc: Doc, text: str, found: list[PlaceMention], starts: Any) -> list[PlaceMention]:
         """Towns coordinated with a known town after `à` (`à Tiznit, à Tafraout et à Anzi`, `à X et Y`).
 
         The first town is a city the gazetteer or the dateline knows; each `, à Y` / `et à Y` / `et Y`
@@ -231,7 +231,6 @@ class PlaceSources:
         `et Y` (`à Rabat et Mohammed X a salué`: Y is the subject of a new clause, a person).
         """
         out = []
-        starts = doc.to_array("IDX").astype("int64")
         for m in found:
             if m.type != "city" or not self.w.at_before.search(text, max(0, m.start - 3), m.start):
                 continue
