@@ -88,11 +88,12 @@ def _split_final_period(nlp: Language) -> None:
     The French tokenizer's `token_match` keeps `KfW.` whole (it reads it as an abbreviation like
     `Mme.`), so the name is not found; abbreviations have no inner capital and keep their period."""
     match = nlp.tokenizer.token_match
-    if match is not None:
-        def token_match(text: str) -> Any:
-            return None if _INNER_CAPITAL_PERIOD.fullmatch(text) else match(text)
-
-        nlp.tokenizer.token_match = token_match
+    if match is not None:  # a compiled regex's `match`, which `to_disk` saves as its pattern: keep it one
+        pattern = match.__self__.pattern
+        flags = re.match(r"\(\?[a-zA-Z]+\)", pattern)
+        head = flags.group(0) if flags else ""
+        guard = rf"(?-i:(?!{_INNER_CAPITAL_PERIOD.pattern}$))"
+        nlp.tokenizer.token_match = re.compile(head + guard + pattern[len(head):]).match
     suffixes = [*nlp.Defaults.suffixes, r"(?<=[a-zà-ÿ][A-Z])\."]  # `KfW.`: the French suffixes keep it
     nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
 
