@@ -798,3 +798,53 @@ def test_the_subject_of_a_gerund_of_giving_gives_the_sum() -> None:
     rec = extract("L'Agence de l'Oriental a rencontré l'association Amal, en octroyant un don de 60.000 dirhams.")
     a = _alloc(rec, 60_000)
     assert a.funder == "Agence de l'Oriental" and a.partners == ["Association Amal"]
+
+
+def _shares(rec: Any) -> list[tuple[float, str | None, list[str]]]:
+    return [(a.amount.value, a.funder, a.partners) for a in rec.allocations]
+
+
+def test_each_share_bound_to_its_giver_is_paid_by_it_whatever_the_list_shape() -> None:
+    # `N de X`, `N du X`: sum first, giver after
+    rec = extract("Ce programme mobilise 3 MDH de l'Agence du Nord, 2 MDH du Conseil régional de l'Oriental "
+                  "et 1 MDH de l'ONEE.")
+    assert [(v, f) for v, f, _p in _shares(rec)] == [
+        (3e6, "Agence du Nord"), (2e6, "Conseil régional de l'Oriental"), (1e6, "ONEE")]
+    assert _alloc(rec, 2e6).partners == ["Agence du Nord", "ONEE"]  # shares of one cost: the others partner
+    # `une contribution de X de N et de Y de M`
+    rec = extract("Le centre est financé avec une contribution de l'Entraide nationale de 2 MDH et du Conseil "
+                  "provincial de Taza de 1 MDH.")
+    assert _alloc(rec, 1e6).funder == "Conseil provincial de Taza"
+    assert _alloc(rec, 2e6).funder == "Entraide nationale"
+
+
+def test_a_giver_named_right_before_its_share_pays_it_once_a_list_of_shares_has_begun() -> None:
+    rec = extract("L'INDH contribue à hauteur de 3 MDH, le Conseil provincial de Taza 2 MDH et l'ONEE 1 MDH.")
+    assert [(v, f) for v, f, _p in _shares(rec)] == [
+        (3e6, "INDH"), (2e6, "Conseil provincial de Taza"), (1e6, "ONEE")]
+    rec = extract("La part de l'INDH s'élève à 3 MDH, celle du Conseil provincial de Taza à 2 MDH.")
+    assert _alloc(rec, 2e6).funder == "Conseil provincial de Taza" and _alloc(rec, 2e6).partners == ["INDH"]
+
+
+def test_a_territory_whose_money_a_share_is_pays_it() -> None:
+    rec = extract("Le coût du projet s'élève à 12 MDH, dont 8 MDH à la charge de l'INDH et 4 MDH de la commune "
+                  "de Tiflet.")
+    assert "funder" in _org(rec, "Commune de Tiflet").roles
+    assert _alloc(rec, 4e6).funder == "Commune de Tiflet" and _alloc(rec, 8e6).funder == "INDH"
+    assert _alloc(rec, 12e6).funder == "INDH"  # a co-financed total: its first contributor
+
+
+def test_a_list_financed_jointly_or_laid_out_as_a_financing_plan_is_one_of_cofinancers() -> None:
+    rec = extract("Le financement de 5 MDH est assuré conjointement par l'INDH (3 MDH) et le Conseil provincial "
+                  "de Taza (2 MDH).")
+    assert _alloc(rec, 2e6).funder == "Conseil provincial de Taza" and _alloc(rec, 2e6).partners == ["INDH"]
+    rec = extract("Le montage financier se répartit comme suit : INDH (3 MDH), Conseil provincial de Taza (2 MDH), "
+                  "ONEE (1 MDH).")
+    assert [(v, f) for v, f, _p in _shares(rec)] == [
+        (3e6, "INDH"), (2e6, "Conseil provincial de Taza"), (1e6, "ONEE")]
+
+
+def test_bodies_bound_to_sums_they_receive_are_no_givers() -> None:
+    rec = extract("L'INDH a accordé 3 MDH, allouée à l'Association Al Amal à hauteur de 2 MDH et à "
+                  "l'Association Nour à hauteur de 1 MDH.")
+    assert _alloc(rec, 2e6).funder == "INDH" and _alloc(rec, 1e6).funder == "INDH"

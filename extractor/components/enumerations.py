@@ -2,6 +2,9 @@
 
 - A list of recipients each followed by its own sum (`l'association X (200.000 dhs), l'association
   Y (70.000 dhs)`): each sum's partner is its own recipient, not the whole list.
+- A list of givers each bound to its own share (`3 MDH de l'INDH, 2 MDH du Conseil régional`,
+  `l'INDH à hauteur de 3 MDH, la commune 2 MDH`, `une contribution de X de 3 MDH et de Y de 1 MDH`):
+  each sum is paid by its own giver; a list is written one way, body then sum or sum then body.
 - `respectivement`: bodies named before the word and sums after it (`l'INDH et la commune
   contribuent respectivement à hauteur de 5 et 2 MDH`) pay those sums in order; sums before it and
   bodies after it (`200.000 et 100.000 DH accordés respectivement aux associations X et Y`) go to
@@ -13,6 +16,7 @@ object with `start`, `end`, `key`), its sums' offsets and the text.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from typing import Protocol, TypeVar
 
@@ -55,6 +59,33 @@ def own_recipients(text: str, orgs: Sequence[E], sums: Sequence[Sum], is_gap: Ca
                 attached[s] = near[-1]
         prev_end = e
     return attached
+
+
+def own_givers(text: str, orgs: Sequence[E], sums: Sequence[Sum], body_sum: Callable[[str], bool],
+               sum_body: Callable[[str], bool], ellipsis: Callable[[str], bool]) -> dict[int, E]:
+    """Sum start -> the body that gives it, where at least two sums of the statement are each bound to a
+    distinct body, all in one direction: `body_sum` tests the whole gap from a body to the sum right
+    after it (`X à hauteur de N`), `sum_body` the gap from a sum to the body right after it (`N de X`).
+    After a bound pair, a body written right before its sum (`, la commune 2 MDH`) is bound too where
+    `ellipsis` accepts the whole joint from the previous sum to that body."""
+    after_body: dict[int, E] = {}
+    before_body: dict[int, E] = {}
+    ordered = sorted(orgs, key=lambda o: o.start)
+    starts = [o.start for o in ordered]
+    prev_end: int | None = None
+    for s, e in sums:
+        k = bisect_right(starts, s) - 1
+        body = ordered[k] if k >= 0 and ordered[k].end <= s else None
+        if body is not None:
+            g = text[body.end:s]
+            if body_sum(g) or (not g.strip() and prev_end is not None and after_body
+                               and prev_end <= body.start and ellipsis(text[prev_end:body.start])):
+                after_body[s] = body
+        if k + 1 < len(ordered) and sum_body(text[e:ordered[k + 1].start]):
+            before_body[s] = ordered[k + 1]
+        prev_end = e
+    best = max((after_body, before_body), key=lambda d: len({o.key for o in d.values()}))
+    return best if len(best) >= 2 and len({o.key for o in best.values()}) >= 2 else {}
 
 
 def respective(orgs: Sequence[E], sums: Sequence[Sum], at: int | None) -> tuple[dict[int, E], dict[int, E]]:

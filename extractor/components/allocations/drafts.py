@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from spacy.tokens import Span
 
-from ..enumerations import own_recipients, respective
+from ..enumerations import own_givers, own_recipients, respective
 from ..linking_index import DraftStarts
 from .entities import Draft
 
@@ -95,9 +95,25 @@ def link_pairings(ctx: Context, drafts: list[Draft]) -> None:
         lead = text[unit.start:min(listed)] if listed else ""
         shared = bool(listed) and c.first("COFINANCERS", lead) is not None  # shares of one cost
         givers = shared or (bool(listed) and c.first("CONTRIBUTORS", lead) is not None)
+        alone = givers and not shared
         if givers:  # a list of givers with their sums, not of recipients
             payers, own = {**listed, **payers}, {}
+        else:
+            bound = _bound_givers(ctx, orgs, sums)
+            if bound:  # each share bound to its giver: shares of one cost (spec 2.1)
+                payers, own = {**bound, **payers}, {k: v for k, v in own.items() if k not in bound}
         for d in ctx.by_unit[start]:
-            d.alone = givers and not shared and d.amount.start in payers
+            d.alone = alone and d.amount.start in payers
             d.payer = payers.get(d.amount.start)
             d.recipient = recipients.get(d.amount.start) or own.get(d.amount.start)
+
+
+def _bound_givers(ctx: Context, orgs: list[Any], sums: list[tuple[int, int]]) -> dict[int, Any]:
+    """Sum start -> its giver where the statement binds two sums or more to distinct givers
+    (`3 MDH de l'INDH, 2 MDH du Conseil régional`, `l'INDH à hauteur de 3 MDH, la commune 2 MDH`)."""
+    c, text, w = ctx.cues, ctx.text, ctx.settings.org_cue_before_chars
+    orgs = [o for o in orgs if not c.ends_with("RECIPIENT_BEFORE", text[max(0, o.start - w):o.start])]
+    return own_givers(text, orgs, sums,
+                      lambda g: c.fullmatch("GIVER_SUM_GAP", g) is not None,
+                      lambda g: c.fullmatch("SUM_GIVER_GAP", g) is not None,
+                      lambda g: c.fullmatch("GIVER_ELLIPSIS", g) is not None)
