@@ -594,3 +594,35 @@ def test_an_agency_named_by_a_states_adjective_reads_the_adjectives_of_states_cs
     assert "@foreign_adjectives" not in words and {"norvégienne", "qatarie", "de"} <= set(words)
     rec = extract("L'Agence norvégienne de coopération a accordé 3 millions d'euros.")
     assert [o.name for o in rec.organizations] == ["Agence norvégienne de coopération"]
+
+
+def _org(rec: Any, name: str) -> Any:
+    f = fold(name)
+    return next(o for o in rec.organizations if f in fold(o.name) or f == fold(o.acronym or ""))
+
+
+def test_a_participle_of_management_makes_the_name_before_it_the_implementer_even_in_a_title() -> None:
+    rec = extract("Ahmed Alami, président de l'Association Al Wafa chargée de la gestion du projet, a salué "
+                  "cette initiative.")
+    assert "implementer" in _org(rec, "Association Al Wafa").roles
+    rec = extract("Le centre fonctionne sous la supervision de l'Association Nour à Tiflet en charge de la "
+                  "gestion de cette structure.")
+    assert "implementer" in _org(rec, "Association Nour").roles
+    rec = extract("Le président de l'Association Al Wafa chargé de communication a pris la parole.")
+    assert "implementer" not in _org(rec, "Association Al Wafa").roles  # a person's brief, not management
+
+
+def test_the_body_a_structure_is_run_under_manages_it() -> None:
+    rec = extract("Le centre est géré par l'Association Amal sous la tutelle de l'Entraide nationale.")
+    assert "implementer" in _org(rec, "Entraide nationale").roles
+    rec = extract("La réunion s'est tenue sous la présidence du gouverneur, en présence de l'Entraide nationale.")
+    assert "implementer" not in _org(rec, "Entraide nationale").roles
+
+
+def test_a_foreign_long_form_before_a_known_acronym_is_that_body_and_takes_its_cue() -> None:
+    rec = extract("Les projets sont mis en œuvre par la « Deutsche Gesellschaft für Internationale "
+                  "Zusammenarbeit (GIZ) », une entreprise publique.")
+    giz = _org(rec, "GIZ")
+    assert giz is not None and "implementer" in giz.roles and len(rec.organizations) == 1
+    rec = extract("Le projet est financé par la Japan International Cooperation Agency (JICA) à hauteur de 30 MDH.")
+    assert rec.allocations[0].funder == "JICA" and len(rec.organizations) == 1

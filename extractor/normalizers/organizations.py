@@ -94,6 +94,9 @@ class RoleRule(Rule):
     kinds: list[OrgKind] | None = None
     territories: bool = True
     needs_amount: bool = False
+    apposition: bool = False
+    """An after-cue that qualifies the name right before it (`de l'association X chargée de la gestion`):
+    read even where the mention is no subject (after a preposition, in an official's title)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +157,10 @@ class OrgLexicon:
         Agence nationale de promotion de l'emploi et des compétences); grammar words may give letters or none."""
         if not self.word_acronym.fullmatch(short):
             return False
+        return initials_match(fold(short).replace(" ", ""), _WORD.findall(fold(long)), self.acronym_skip)
+
+    def abbreviates(self, short: str, long: str) -> bool:
+        """`short`, an acronym of any shape (`GIZ`, `KfW`), spells the initials of `long`'s words in order."""
         return initials_match(fold(short).replace(" ", ""), _WORD.findall(fold(long)), self.acronym_skip)
 
 

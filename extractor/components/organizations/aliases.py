@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
+
 from spacy.tokens import Doc
 
 from ...normalizers.organizations import OrgLexicon
 from ..org_aliases import resolve_aliases
 from .model import _ACRONYM_BEFORE, _CLOSE_PAREN, _PAREN, _PAREN_LONG, Windows, _Mention
+
+_OPEN_BEFORE = re.compile(r"\(\s*$")
+_CAPITAL_WORD = re.compile(r"(?<![\w'’-])[A-ZÀ-Ý][\w'’&-]*")
+# a run of capitalised words, grammar words between them, ending right before a bracket (a closing quote allowed)
+# (grammar words: any lower-case word of up to four letters, `für`, `of`, `de la`, `y`)
+_CAPITALISED_RUN = re.compile(r"(?<![\w'’-])[A-ZÀ-Ý][\w'’&-]*(?:\s+(?:[a-zà-ÿ]{1,4}['’]?\s*){0,3}[A-ZÀ-Ý][\w'’&-]*)+"
+                              r"\s*(?:[»”\"]\s*)?$")
 
 
 class Aliases:
@@ -38,6 +48,27 @@ class Aliases:
         if self.lex.not_acronym.match(short):
             return False
         return bool(self.lex.acronym.match(short)) or self.lex.spells(short, long)
+
+    def _long_forms(self, text: str, mentions: list[_Mention]) -> list[_Mention]:
+        """A known body's bracketed acronym after a long form the lexicon does not hold (`la Japan International
+        Cooperation Agency (JICA)`, `Kreditanstalt für Wiederaufbau (KfW)`): that long form is a mention of the
+        same body, when the acronym spells its last words' initials (up to two more words before them)."""
+        ends = sorted(m.end for m in mentions)
+        added: list[_Mention] = []
+        for m in mentions:
+            if m.known is None or not _OPEN_BEFORE.search(text, max(0, m.start - 3), m.start) \
+                    or not _CLOSE_PAREN.match(text, m.end):
+                continue
+            paren = text.rfind("(", 0, m.start)
+            run = _CAPITALISED_RUN.search(text, max(0, paren - self.windows.gloss_chars), paren)
+            k = bisect_right(ends, run.start()) if run is not None else 0
+            if run is None or (k < len(ends) and ends[k] <= paren):
+                continue  # no run, or a named body ends inside it
+            starts = [w.start() for w in _CAPITAL_WORD.finditer(text, run.start(), run.end())]
+            if len(starts) >= 2 and any(self.lex.abbreviates(text[m.start:m.end], text[s:run.end()])
+                                        for s in starts[:3]):
+                added.append(_Mention(run.start(), run.end(), f"long_form:{m.rule}", m.known, m.trigger, False))
+        return sorted([*mentions, *added], key=lambda x: x.start)
 
     def _glosses(self, text: str, mentions: list[_Mention]) -> list[tuple[_Mention, _Mention]]:
         """`l'ANAPEC (Agence nationale de ...)`: a name in brackets right after another one is the same

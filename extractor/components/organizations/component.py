@@ -109,7 +109,7 @@ class OrganizationsComponent(Candidates, Resolution, Aliases, Linking, Roles, In
     def __call__(self, doc: Doc) -> Doc:
         mentions = self._resolve(doc, self._candidates(doc))
         text = doc_text(doc)  # built from the tokens on each access: read it once
-        mentions = self._with_aliases(doc, text, mentions)
+        mentions = self._with_aliases(doc, text, self._long_forms(text, mentions))
         glosses = self._glosses(text, mentions)
         orgs = self._link(text, mentions, glosses)
         orgs = self._merge_prefixes(self._merge_branches(orgs))

@@ -139,13 +139,13 @@ class Roles:
         relative = bool(self.w.relative.match(text, last.end)) and id(last) not in territories
         subject = not self.w.locative.search(before) and (not self.w.genitive.search(before)
                                                     or bool(self.lex.members.search(before)) or relative)
-        if not subject:
-            return []
         # the cue must end before the next organisation (a territory named as a place does not count)
         nxt_m = next((mentions[x].start for x in range(g[-1] + 1, len(mentions))
                       if id(mentions[x]) not in territories), n)
         found: list[CompiledRole] = []
         for cr in self.after_adjacent:
+            if not subject and not cr.rule.apposition:
+                continue
             am = cr.regex.match(text, last.end, min(n, last.end + self.windows.after_cue_chars))
             if am is not None and am.end() <= nxt_m and (not cr.rule.needs_amount
                                                          or self._sum_follows(text, amounts, am.end())):
