@@ -848,3 +848,26 @@ def test_bodies_bound_to_sums_they_receive_are_no_givers() -> None:
     rec = extract("L'INDH a accordé 3 MDH, allouée à l'Association Al Amal à hauteur de 2 MDH et à "
                   "l'Association Nour à hauteur de 1 MDH.")
     assert _alloc(rec, 2e6).funder == "INDH" and _alloc(rec, 1e6).funder == "INDH"
+
+
+def test_the_bodies_whose_officials_sign_are_parties_whatever_comes_first() -> None:
+    rec = extract("M. Ahmed Alami, président du directoire du Crédit agricole du Maroc (CAM), et M. Karim Bennani, "
+                  "directeur général du Fonds arabe de développement économique et social (FADES) ont signé à "
+                  "Rabat un accord de prêt.")
+    assert "partner" in _org(rec, "CAM").roles and "partner" in _org(rec, "FADES").roles
+    rec = extract("M. Ahmed Alami, président du Conseil régional de l'Oriental, a inauguré le centre.")
+    assert "partner" not in _org(rec, "Conseil régional de l'Oriental").roles
+
+
+def test_morocco_s_state_is_one_body_however_the_text_calls_it() -> None:
+    rec = extract("Le Maroc et le Millenium Challenge Corporation (MCC) ont signé le programme de coopération. "
+                  "L'Etat marocain contribuera à hauteur de 67,5 millions de dollars.")
+    states = [o for o in rec.organizations if "maroc" in fold(o.name)]
+    assert len(states) == 1 and {"partner", "funder"} <= set(states[0].roles)
+    assert "partner" in _org(rec, "MCC").roles
+
+
+def test_with_no_payer_shown_a_foreign_party_to_an_agreement_pays_before_a_moroccan_one() -> None:
+    rec = extract("La Caisse de dépôt et de gestion et l'Agence française de développement ont signé une "
+                  "convention de 20 millions d'euros.")
+    assert rec.allocations[0].funder in ("AFD", "Agence française de développement")

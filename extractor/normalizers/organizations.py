@@ -54,6 +54,9 @@ class TriggerRule(Rule):
     state: bool = False
     """The name is a state or its government (`le gouvernement du Japon`, `le Japon a attribué`, `la
     République de Corée`): the ones that hold one foreign country are one organisation per document."""
+    home_state: bool = False
+    """The head names Morocco's own state (`l'État`, `l'État marocain`, `le Maroc` as an actor): every
+    organisation it gives in a document, but one naming a foreign state, is one body (spec §2.1)."""
     bare_ok: bool = False
     """The head alone names a body (`le Gouvernement`, `l'État`, `le Conseil provincial`): with no
     antecedent it stands for itself, kept only where a role cue attaches to it."""

@@ -50,18 +50,9 @@ def find_funder(ctx: Context, d: Draft) -> None:
     if d.parts:
         return  # a co-financed total: its first contributor, once the parts are known
     # 2. the payer named before the sum in its clause (nearest)
-    left = [o for o in in_unit if seg_start <= o.start and o.end <= a.start and can_fund(ctx, o, unit)]
-    payers = [o for o in left if ctx.cue_of(o) == "payer"]
-    before = [o for o in in_unit if seg_start <= o.start and o.end <= a.start]
-    if before and not payers and c.last("GERUND_GIVING", text[before[-1].end:a.start]) is not None:
-        _set_funder(d, before[0], "funder.gerund")  # `X ..., en octroyant un don de N`: the clause's subject gives
-        return
-    if payers or left:
-        pick = (payers or left)[-1]
-        k = left.index(pick)
-        while k > 0 and c.joint(text[left[k - 1].end:left[k].start]):
-            k -= 1  # `X, Y et Z apportent N`: the first contributor named pays, the others are partners
-        _set_funder(d, left[k], "funder.clause" if left[k] is pick else "funder.clause_first")
+    named = _clause_payer(ctx, d, in_unit, seg_start)
+    if named is not None:
+        _set_funder(d, *named)
         return
     # 3. subject or agent of the verb that governs the sum (dependency parse)
     o, giving = governing_org(ctx, a)
@@ -79,6 +70,26 @@ def find_funder(ctx: Context, d: Draft) -> None:
     first = _first_party(ctx, unit, in_unit)
     if first is not None:
         _set_funder(d, first, "funder.first_party")
+
+
+def _clause_payer(ctx: Context, d: Draft, in_unit: list[Ent], seg_start: int) -> tuple[Ent, str] | None:
+    """The payer named before the sum in its clause, with the rule that found it: the nearest payer
+    (the first of a list of co-contributors), or the subject of a gerund of giving."""
+    a, unit, text, c = d.amount, d.unit, ctx.text, ctx.cues
+    # Morocco's state beside a foreign or international body in the clause receives (`le Maroc et la BEI ont signé`)
+    left = _abroad_first(ctx, [o for o in in_unit if seg_start <= o.start and o.end <= a.start
+                               and can_fund(ctx, o, unit)])
+    payers = [o for o in left if ctx.cue_of(o) == "payer"]
+    before = [o for o in in_unit if seg_start <= o.start and o.end <= a.start]
+    if before and not payers and c.last("GERUND_GIVING", text[before[-1].end:a.start]) is not None:
+        return before[0], "funder.gerund"  # `X ..., en octroyant un don de N`: the clause's subject gives
+    if not (payers or left):
+        return None
+    pick = (payers or left)[-1]
+    k = left.index(pick)
+    while k > 0 and c.joint(text[left[k - 1].end:left[k].start]):
+        k -= 1  # `X, Y et Z apportent N`: the first contributor named pays, the others are partners
+    return left[k], "funder.clause" if left[k] is pick else "funder.clause_first"
 
 
 def _first_party(ctx: Context, unit: Unit, in_unit: list[Ent]) -> Ent | None:
@@ -179,9 +190,12 @@ def main_funder(ctx: Context) -> Ent | None:
         # a paying one twice
         return most_mentioned(_abroad_first(ctx, _without_glosses(ctx, [o for o in ctx.orgs if o.key in keys])),
                               lambda o: 1.0 + ("funder" in o.own_roles or _pays_a_sum(ctx, o)))
-    # the lead's actor: the first organisation named that is no mere recipient or partner
+    # the lead's actor: the first organisation named that is no mere recipient or partner; of the parties
+    # to an agreement no one is shown paying under, a foreign or international one (money comes from abroad)
     actors = _abroad_first(ctx, [o for o in ctx.orgs if o.kind not in NO_MAIN_FUNDER_KINDS
                                  and ctx.cue_of(o) not in ("partner", "recipient")])
+    if actors and all("partner" in o.roles for o in actors):
+        actors.sort(key=lambda o: o.kind != "international")
     return actors[0] if actors else None
 
 

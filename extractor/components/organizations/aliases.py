@@ -15,8 +15,9 @@ _OPEN_BEFORE = re.compile(r"\(\s*$")
 _CAPITAL_WORD = re.compile(r"(?<![\w'’-])[A-ZÀ-Ý][\w'’&-]*")
 # a run of capitalised words, grammar words between them, ending right before a bracket (a closing quote allowed)
 # (grammar words: any lower-case word of up to four letters, `für`, `of`, `de la`, `y`)
-_CAPITALISED_RUN = re.compile(r"(?<![\w'’-])[A-ZÀ-Ý][\w'’&-]*(?:\s+(?:[a-zà-ÿ]{1,4}['’]?\s*){0,3}[A-ZÀ-Ý][\w'’&-]*)+"
-                              r"\s*(?:[»”\"]\s*)?$")
+_CAPITALISED_RUN = re.compile(r"[A-ZÀ-Ý][\w'’&-]*(?:\s+(?:[a-zà-ÿ]{1,4}['’]?\s*){0,3}[A-ZÀ-Ý][\w'’&-]*)*"
+                              r"\s*(?:[»”\"]\s*)?")
+_ADJACENT = re.compile(r"[A-ZÀ-Ý][\w'’&-]*\s+")  # a capitalised word right before the next one
 
 
 class Aliases:
@@ -52,7 +53,7 @@ class Aliases:
     def _long_forms(self, text: str, mentions: list[_Mention]) -> list[_Mention]:
         """A known body's bracketed acronym after a long form the lexicon does not hold (`la Japan International
         Cooperation Agency (JICA)`, `Kreditanstalt für Wiederaufbau (KfW)`): that long form is a mention of the
-        same body, when the acronym spells its last words' initials (up to two more words before them)."""
+        same body, when the acronym spells its words' initials (up to two capitalised words more before them)."""
         ends = sorted(m.end for m in mentions)
         added: list[_Mention] = []
         for m in mentions:
@@ -60,15 +61,28 @@ class Aliases:
                     or not _CLOSE_PAREN.match(text, m.end):
                 continue
             paren = text.rfind("(", 0, m.start)
-            run = _CAPITALISED_RUN.search(text, max(0, paren - self.windows.gloss_chars), paren)
-            k = bisect_right(ends, run.start()) if run is not None else 0
-            if run is None or (k < len(ends) and ends[k] <= paren):
-                continue  # no run, or a named body ends inside it
-            starts = [w.start() for w in _CAPITAL_WORD.finditer(text, run.start(), run.end())]
-            if len(starts) >= 2 and any(self.lex.abbreviates(text[m.start:m.end], text[s:run.end()])
-                                        for s in starts[:3]):
-                added.append(_Mention(run.start(), run.end(), f"long_form:{m.rule}", m.known, m.trigger, False))
+            k = bisect_right(ends, paren)
+            lo = max(paren - self.windows.gloss_chars, ends[k - 1] if k else 0)
+            start = self._spelt_from(text, text[m.start:m.end], lo, paren)
+            if start is not None:
+                end = start + len(text[start:paren].rstrip(" \t«»“”\""))
+                added.append(_Mention(start, end, f"long_form:{m.rule}", m.known, m.trigger, False))
         return sorted([*mentions, *added], key=lambda x: x.start)
+
+    def _spelt_from(self, text: str, acronym: str, lo: int, paren: int) -> int | None:
+        """Start of the nearest run of two capitalised words or more, ending at `paren`, whose initials
+        `acronym` spells, widened over up to two capitalised words right before it (`Deutsche Gesellschaft
+        für Internationale Zusammenarbeit (GIZ)`); None where the run breaks first."""
+        words = [w.start() for w in _CAPITAL_WORD.finditer(text, lo, paren)]
+        for i in range(len(words) - 2, -1, -1):
+            if not _CAPITALISED_RUN.fullmatch(text, words[i], paren):
+                return None
+            if self.lex.abbreviates(acronym, text[words[i]:paren]):
+                j = i
+                while j > 0 and i - j < 2 and _ADJACENT.fullmatch(text, words[j - 1], words[j]):
+                    j -= 1
+                return words[j]
+        return None
 
     def _glosses(self, text: str, mentions: list[_Mention]) -> list[tuple[_Mention, _Mention]]:
         """`l'ANAPEC (Agence nationale de ...)`: a name in brackets right after another one is the same

@@ -35,7 +35,7 @@ from .linking import Linking
 from .model import SPAN_KEY, WINDOWS, OrgMention, Windows, _Org
 from .resolution import Resolution
 from .roles import Roles
-from .states import merge_states
+from .states import merge_home_state, merge_states
 
 
 @Language.factory(
@@ -127,7 +127,7 @@ class OrganizationsComponent(Candidates, Resolution, Aliases, Linking, Roles, In
             final.append(o)
         final.sort(key=lambda o: min(m.start for m in o.mentions))
         if self.lex.states is not None:
-            final = merge_states(final, self.lex.states)
+            final = merge_home_state(merge_states(final, self.lex.states), self.lex.states)
         _organs_do_not_pay(final)
         spans: list[Span] = []
         records: list[dict[str, Any]] = []

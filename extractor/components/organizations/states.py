@@ -37,3 +37,23 @@ def merge_states(orgs: list[_Org], names: StateNames, home: str = "MA") -> list[
         target.folds |= o.folds
         target.acronym = target.acronym or o.acronym
     return keep
+
+
+def merge_home_state(orgs: list[_Org], names: StateNames, home: str = "MA") -> list[_Org]:
+    """`orgs` with the organisations that name Morocco's own state (`le Maroc` signs, `l'État marocain`
+    pays) made one, the first named keeping its name: annotators count one state, however it is called."""
+    first: _Org | None = None
+    keep: list[_Org] = []
+    for o in orgs:
+        m = min(o.mentions, key=lambda x: x.start) if o.mentions else None
+        code = names.code_of(o.name)
+        if m is None or m.trigger is None or not m.trigger.home_state or code not in (None, home):
+            keep.append(o)
+            continue
+        if first is None:
+            first = o
+            keep.append(o)
+            continue
+        first.mentions = sorted(first.mentions + o.mentions, key=lambda x: x.start)
+        first.folds |= o.folds
+    return keep
