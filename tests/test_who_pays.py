@@ -871,3 +871,17 @@ def test_with_no_payer_shown_a_foreign_party_to_an_agreement_pays_before_a_moroc
     rec = extract("La Caisse de dépôt et de gestion et l'Agence française de développement ont signé une "
                   "convention de 20 millions d'euros.")
     assert rec.allocations[0].funder in ("AFD", "Agence française de développement")
+
+
+def test_every_cofinancer_of_a_bracketed_list_pays_its_share_even_unnamed_or_an_organ() -> None:
+    rec = extract("L'INDH finance ce centre. Son budget de 1,06 MDH est financé par le CPDH (300 000 DH), le conseil "
+                  "provincial (100 000 DH), la commune de Khénifra (200 000 DH) et l'Entraide nationale (460 000 DH).")
+    assert [(v, f) for v, f, _p in _shares(rec)][1:] == [
+        (300_000, "CPDH"), (100_000, "Conseil provincial"), (200_000, "Commune de Khénifra"),
+        (460_000, "Entraide nationale")]  # the INDH's committee pays its own share here
+    assert _alloc(rec, 100_000).partners == ["CPDH", "Commune de Khénifra", "Entraide nationale"]
+
+
+def test_a_lower_case_council_merely_named_is_no_organisation() -> None:
+    rec = extract("La réunion s'est tenue au siège du conseil provincial en présence des élus.")
+    assert not rec.organizations

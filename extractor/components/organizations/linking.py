@@ -51,8 +51,7 @@ class Linking:
                 orgs[idx].acronym = orgs[idx].acronym or text[m.start:m.end]
         for m in deferred:
             idx = self._antecedent(orgs, self._equiv(fold(text[m.start:m.end])))
-            if idx is None and m.trigger is not None and m.trigger.bare_ok \
-                    and (text[m.start].isupper() or m.trigger.role_gated):
+            if idx is None and m.trigger is not None and m.trigger.bare_ok:
                 idx = self._bare_org(orgs, by_key, m, text[m.start:m.end])
             if idx is not None:
                 self._attach(orgs[idx], m, text[m.start:m.end])
@@ -107,13 +106,13 @@ class Linking:
     def _bare_org(self, orgs: list[_Org], by_key: dict[str, int], m: _Mention, mtext: str) -> int:
         """A head that names a body on its own (`le Gouvernement`, `le Conseil provincial`): one
         organisation per wording, kept only where a role cue attaches to one of its mentions when its
-        trigger is role-gated (a lower-case head, `le conseil communal`, is a body only where its trigger
-        says so)."""
+        trigger is role-gated or it is written in lower case (`le conseil provincial (100 000 DH)` in a list
+        of co-financers is a body; `le conseil communal` merely mentioned is none)."""
         key = "generic:" + self._equiv(fold(mtext))
         if key not in by_key:
             by_key[key] = len(orgs)
             kind = str(m.trigger.label) if m.trigger else "other"
-            gated = m.trigger is None or m.trigger.role_gated
+            gated = m.trigger is None or m.trigger.role_gated or not mtext[:1].isupper()
             orgs.append(_Org(key, mtext[:1].upper() + mtext[1:], kind, m.rule, role_gated=gated))
         return by_key[key]
 

@@ -40,7 +40,7 @@ class Roles:
         # up to two items that name no known body may sit between two members (`l'État, les trois
         # régions, l'ONCF, la BXY et la CDG`)
         self.list_gap = re.compile(rf"\s*(?:\([^()]{{1,240}}\)\s*)?"
-                                   rf"(?:,\s*{det}(?:[\wÀ-ÿœ'’&-]+\s*){{1,4}}(?=,|\s+et\s)){{0,2}}\s*"
+                                   rf"(?:,\s*{det}(?:[\wÀ-ÿœ'’&-]+\s*){{1,4}}(?:\([^()]{{1,80}}\)\s*)?(?=,|\s+et\s)){{0,2}}\s*"
                                    rf"(?:,\s*(?:et\s+)?|et\s+|ainsi\s+qu(?:e\s+|['’]\s*)|ou\s+)"
                                    rf"(?:de\s+|d['’]\s*|par\s+)?{det}(?:[a-zà-ÿœ-]+\s+){{0,3}}")
         self.rule_by_id = {cr.rule.id: cr.rule for cr in self.lex.roles}
