@@ -885,3 +885,25 @@ def test_every_cofinancer_of_a_bracketed_list_pays_its_share_even_unnamed_or_an_
 def test_a_lower_case_council_merely_named_is_no_organisation() -> None:
     rec = extract("La réunion s'est tenue au siège du conseil provincial en présence des élus.")
     assert not rec.organizations
+
+
+def test_a_body_granted_a_loan_named_before_the_loan_is_a_party() -> None:
+    rec = extract("L'Agence française de développement (AFD) a décidé d'accorder au Crédit agricole du Maroc un prêt "
+                  "de 60 millions d'euros.")
+    assert "partner" in _org(rec, "Crédit agricole du Maroc").roles
+    assert rec.allocations[0].funder == "AFD"
+
+
+def test_officials_signing_after_par_or_et_make_their_bodies_parties_but_not_a_governor_s_province() -> None:
+    rec = extract("L'accord sera signé jeudi par la directrice générale de l'AFD, Anne Paugam et le président du "
+                  "directoire du Crédit Agricole du Maroc, Tariq Sijilmassi.")
+    assert "partner" in _org(rec, "AFD").roles and "partner" in _org(rec, "Crédit Agricole du Maroc").roles
+    rec = extract("Ces conventions ont été signées par le gouverneur de la province d'Errachidia.")
+    assert not rec.organizations
+
+
+def test_a_state_is_a_party_where_it_signs_not_where_it_only_receives() -> None:
+    rec = extract("Le Maroc vient de signer avec la BAD un accord de prêt de 88 millions d'euros.")
+    assert "partner" in _org(rec, "BAD").roles
+    rec = extract("La KfW a octroyé 165 millions de dirhams de dons au profit du Royaume du Maroc.")
+    assert [o.name for o in rec.organizations] == ["KfW"]
