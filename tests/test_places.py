@@ -329,3 +329,21 @@ def test_a_byline_a_headline_dash_and_a_section_label_name_no_place() -> None:
     rec = extract("Publié le 16/09/2020 | J&P\n\nMaroc\n\nLe Conseil préfectoral de Fès a approuvé un projet de "
                   "20 MDH.")
     assert rec.places == []
+
+
+def test_a_singular_trigger_s_list_enclosed_whole_in_a_bracket_names_places_of_its_type() -> None:
+    rec = extract("Le projet concerne Chefchaouen (Commune rurale d'Aïn Beida, Laghdir, Brikcha, Asjen, Talakob).")
+    types = {p.name: str(p.type) for p in rec.places}
+    assert {n: types.get(n) for n in ("Laghdir", "Brikcha", "Asjen", "Talakob")} == dict.fromkeys(
+        ("Laghdir", "Brikcha", "Asjen", "Talakob"), "commune")
+    rec = extract("La commune de Tiflet, Ahmed Alami, Karim Bennani et les élus ont visité le site.")
+    assert [p.name for p in rec.places] == ["Tiflet"]  # no bracket: the names after it are people
+
+
+def test_a_foreign_city_is_a_place_but_no_place_of_spending() -> None:
+    rec = extract("Cette convention de 88 millions d'euros pour l'eau potable à Tanger a été signée à Abidjan, "
+                  "indique la BAD.")
+    assert {p.name for p in rec.places} >= {"Abidjan", "Tanger"}
+    assert rec.allocations[0].places == ["Tanger"]
+    rec = extract("Bruxelles allouera 6,5 millions d'euros au Maroc.")
+    assert "Bruxelles" not in rec.allocations[0].places

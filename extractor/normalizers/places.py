@@ -27,6 +27,9 @@ ACTOR_CUE_CHARS = 80
 (`une contribution de 16 millions de dirhams de la région X` is 45 characters)."""
 _QUOTE_CLOSE = re.compile(r"^\s*[»\"”]")
 
+_OPEN_BRACKET_BEFORE = re.compile(r"\(\s*$")
+_CLOSE_BRACKET = re.compile(r"\s*\)")
+
 
 class PlaceRule(Rule):
     """A line of `places/triggers.jsonl`: the common rule keys plus what a trigger says."""
@@ -131,20 +134,30 @@ class PlaceGrammar:
                 subject = actor and bool(self.actor_subject.search(before))
                 out.append(Candidate(nm.group(0), nm.start(), nm.end(), str(rule.type), rule.id, rule.weak,
                                      closed=rule.closed, subject=subject and not rule.list))
-                pos = nm.end()
-                while rule.list:
-                    aside = self.list_aside.match(text, pos)
-                    if aside is not None:
-                        pos = aside.end()
-                    nxt = self.list_follow.match(text, pos)
-                    if nxt is None:
-                        break
-                    out.append(Candidate(nxt.group("name"), nxt.start("name"), nxt.end("name"), str(rule.type),
-                                         rule.id, rule.weak, closed=rule.closed))
-                    pos = nxt.end()
+                out.extend(self._list_after(text, m.start(), nm.end(), rule))
         out.extend(self._post(text))
         out.extend(self._table(text))
         return _disjoint(out)
+
+    def _list_after(self, text: str, start: int, end: int, rule: PlaceRule) -> list[Candidate]:
+        """The names coordinated after a trigger's first one: a plural trigger's list (`douars X, Y et Z`),
+        or a singular one's that a bracket encloses whole (`(Commune rurale d'X, Y, Z)`)."""
+        out: list[Candidate] = []
+        pos = end
+        while True:
+            aside = self.list_aside.match(text, pos) if rule.list else None
+            if aside is not None:
+                pos = aside.end()
+            nxt = self.list_follow.match(text, pos)
+            if nxt is None:
+                break
+            out.append(Candidate(nxt.group("name"), nxt.start("name"), nxt.end("name"), str(rule.type),
+                                 rule.id, rule.weak, closed=rule.closed))
+            pos = nxt.end()
+        if rule.list or (_OPEN_BRACKET_BEFORE.search(text, max(0, start - 3), start)
+                         and _CLOSE_BRACKET.match(text, pos)):
+            return out
+        return []
 
     def _table(self, text: str) -> list[Candidate]:
         """Names in a `|` table column whose header says what they are (`Projet | Commune | Coût`).

@@ -47,7 +47,9 @@ def make_allocations(nlp: Language, name: str, *, patterns: str = ALLOCATIONS_FI
                      org_cue_after_chars: int = _S.org_cue_after_chars,
                      place_exclude_before_chars: int = _S.place_exclude_before_chars,
                      phrase_chars: int = _S.phrase_chars, verb_hops: int = _S.verb_hops, conj_hops: int = _S.conj_hops,
-                     dateline_weight: float = _S.dateline_weight) -> AllocationsComponent:
+                     dateline_weight: float = _S.dateline_weight, home_south: float = _S.home_south,
+                     home_north: float = _S.home_north, home_west: float = _S.home_west,
+                     home_east: float = _S.home_east) -> AllocationsComponent:
     """Settings (the defaults in brackets):
 
     - `patterns` (`allocations.jsonl`): the cue lexicon, a file of the rules folder.
@@ -57,10 +59,12 @@ def make_allocations(nlp: Language, name: str, *, patterns: str = ALLOCATIONS_FI
     - the windows and weights of `settings.Settings`, each documented there (`not_given_after_chars`
       40, `part_before_chars` 40, `org_cue_before_chars` 60, `org_cue_after_chars` 160,
       `place_exclude_before_chars` 80, `phrase_chars` 160, `verb_hops` 8, `conj_hops` 3,
-      `dateline_weight` 0.5).
+      `dateline_weight` 0.5, the home country's box `home_south` 20.7, `home_north` 36.0, `home_west`
+      -17.2, `home_east` -0.9).
     """
     settings = Settings(not_given_after_chars, part_before_chars, org_cue_before_chars, org_cue_after_chars,
-                        place_exclude_before_chars, phrase_chars, verb_hops, conj_hops, dateline_weight)
+                        place_exclude_before_chars, phrase_chars, verb_hops, conj_hops, dateline_weight,
+                        home_south, home_north, home_west, home_east)
     return AllocationsComponent(nlp, name, patterns=patterns, span_key=span_key, read_keys={
         "amounts_key": amounts_key, "orgs_key": orgs_key, "places_key": places_key,
         "beneficiaries_key": beneficiaries_key}, settings=settings)

@@ -38,6 +38,8 @@ class Ent:
     acts_for: str | None = None  # the body this organisation is an organ of (an INDH committee: the INDH)
     rule: str = ""  # the organisations component's rule (`org.etat`, `known.bm`)
     own_roles: frozenset[str] = frozenset()  # the roles cued at this very mention (`roles` pools them)
+    latitude: float | None = None  # a place's coordinates, where the gazetteer has them
+    longitude: float | None = None
 
     @property
     def label(self) -> str:
@@ -100,7 +102,9 @@ def read_places(spans: Iterable[Span]) -> list[Ent]:
         v: PlaceMention | None = span._.place if span.has_extension("place") else None
         name = v.name if v is not None else span.text
         out.append(Ent(span.start_char, span.end_char, name, fold(name),
-                       type=str(v.type) if v is not None else None, text=span.text))
+                       type=str(v.type) if v is not None else None, text=span.text,
+                       latitude=v.latitude if v is not None else None,
+                       longitude=v.longitude if v is not None else None))
     return _by_position(out)
 
 

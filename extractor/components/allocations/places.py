@@ -19,8 +19,13 @@ if TYPE_CHECKING:
 
 
 def _abroad(ctx: Context, p: Ent) -> bool:
-    """A country other than the one the communiqués are about (HOME_COUNTRY rules, on folded names)."""
-    return p.type == "country" and ctx.cues.fullmatch("HOME_COUNTRY", p.key) is None
+    """A country other than the one the communiqués are about (HOME_COUNTRY rules, on folded names), or a
+    town whose coordinates lie outside the home country's box (settings `home_south` ... `home_east`)."""
+    if p.type == "country":
+        return ctx.cues.fullmatch("HOME_COUNTRY", p.key) is None
+    s = ctx.settings
+    return p.latitude is not None and p.longitude is not None and not (
+        s.home_south <= p.latitude <= s.home_north and s.home_west <= p.longitude <= s.home_east)
 
 
 def main_place(ctx: Context) -> Ent | None:

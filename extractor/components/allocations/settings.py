@@ -33,6 +33,15 @@ class Settings:
     dateline_weight: float = 0.5
     """What a dateline or issue-line town counts as a mention when choosing the main place (it is
     where the text was signed, which is often but not always where the money goes)."""
+    home_south: float = 20.7
+    """Southern edge of the home country's bounding box (degrees of latitude): a town outside the box
+    (`signée à Abidjan`, `Bruxelles allouera`) is no place of spending; Morocco with its Sahara."""
+    home_north: float = 36.0
+    """Northern edge of the home country's bounding box (latitude)."""
+    home_west: float = -17.2
+    """Western edge of the home country's bounding box (longitude)."""
+    home_east: float = -0.9
+    """Eastern edge of the home country's bounding box (longitude)."""
 
     @classmethod
     def defaults(cls) -> dict[str, int | float]:
