@@ -907,3 +907,10 @@ def test_a_state_is_a_party_where_it_signs_not_where_it_only_receives() -> None:
     assert "partner" in _org(rec, "BAD").roles
     rec = extract("La KfW a octroyé 165 millions de dirhams de dons au profit du Royaume du Maroc.")
     assert [o.name for o in rec.organizations] == ["KfW"]
+
+
+def test_a_lender_is_a_party_to_its_loan_a_donor_is_not() -> None:
+    rec = extract("La BERD vient d'accorder un prêt de 120 millions d'euros au projet de conservation des eaux.")
+    assert {"funder", "partner"} <= set(_org(rec, "BERD").roles)
+    rec = extract("La Fondation OCP a accordé un don de 2 MDH à l'association.")
+    assert "partner" not in _org(rec, "Fondation OCP").roles
