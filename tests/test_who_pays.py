@@ -914,3 +914,9 @@ def test_a_lender_is_a_party_to_its_loan_a_donor_is_not() -> None:
     assert {"funder", "partner"} <= set(_org(rec, "BERD").roles)
     rec = extract("La Fondation OCP a accordé un don de 2 MDH à l'association.")
     assert "partner" not in _org(rec, "Fondation OCP").roles
+
+
+def test_the_bodies_a_text_lists_as_its_donors_give() -> None:
+    rec = extract("Les plus gros donateurs ont été le groupe OCP, Bank Al-Maghrib (BAM) et l'Agence nationale de la "
+                  "conservation foncière (ANCFCC). Tous ont fait un don de 1 MMDH.")
+    assert all("funder" in _org(rec, n).roles for n in ("OCP", "BAM", "ANCFCC"))
