@@ -626,3 +626,9 @@ def test_a_foreign_long_form_before_a_known_acronym_is_that_body_and_takes_its_c
     assert giz is not None and "implementer" in giz.roles and len(rec.organizations) == 1
     rec = extract("Le projet est financé par la Japan International Cooperation Agency (JICA) à hauteur de 30 MDH.")
     assert rec.allocations[0].funder == "JICA" and len(rec.organizations) == 1
+
+
+def test_a_mixed_case_acronym_written_in_capitals_is_the_same_body() -> None:
+    rec = extract("La KFW accorde un prêt de 250 millions d'euros au Maroc. La KfW financera aussi l'irrigation.")
+    assert [o.name for o in rec.organizations] == ["KfW"]
+    assert not extract("Le kfw est un mot inventé.").organizations

@@ -46,6 +46,8 @@ class Candidates:
             forms += [f.replace("'", "’") for f in forms if "'" in f]  # typographic apostrophes too
             lower = [f for f in forms if not _is_acronym_like(f)]
             orth = [f for f in forms if _is_acronym_like(f)]
+            # a mixed-case acronym is written in capitals too (`KfW`, `La KFW accorde`), never in lower case
+            orth += [f.upper() for f in orth if f != f.upper() and f.upper() not in orth]
             if lower:
                 self.phrase_lower.add(k.id, list(nlp.tokenizer.pipe(lower)))
             if orth:
