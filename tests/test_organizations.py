@@ -632,3 +632,12 @@ def test_a_mixed_case_acronym_written_in_capitals_is_the_same_body() -> None:
     rec = extract("La KFW accorde un prêt de 250 millions d'euros au Maroc. La KfW financera aussi l'irrigation.")
     assert [o.name for o in rec.organizations] == ["KfW"]
     assert not extract("Le kfw est un mot inventé.").organizations
+
+
+def test_a_share_phrase_ends_a_body_s_name() -> None:
+    rec = extract("L'opération a été financée par le ministère de l'Intérieur et le ministère des Habous et des "
+                  "Affaires islamiques à raison de 30 millions de dirhams, la Fondation Mohammed V pour la solidarité "
+                  "pour le reliquat.")
+    names = [o.name for o in rec.organizations]
+    assert "Ministère des Habous et des Affaires islamiques" in names
+    assert "Fondation Mohammed V pour la Solidarité" in names

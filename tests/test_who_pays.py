@@ -920,3 +920,8 @@ def test_the_bodies_a_text_lists_as_its_donors_give() -> None:
     rec = extract("Les plus gros donateurs ont été le groupe OCP, Bank Al-Maghrib (BAM) et l'Agence nationale de la "
                   "conservation foncière (ANCFCC). Tous ont fait un don de 1 MMDH.")
     assert all("funder" in _org(rec, n).roles for n in ("OCP", "BAM", "ANCFCC"))
+
+
+def test_a_body_that_disburses_a_sum_pays_it() -> None:
+    rec = extract("Pour chaque repas servi, la Fondation Mohammed V pour la Solidarité a déboursé 10 dirhams.")
+    assert "funder" in _org(rec, "Fondation Mohammed V").roles
