@@ -641,3 +641,12 @@ def test_a_share_phrase_ends_a_body_s_name() -> None:
     names = [o.name for o in rec.organizations]
     assert "Ministère des Habous et des Affaires islamiques" in names
     assert "Fondation Mohammed V pour la Solidarité" in names
+
+
+def test_the_news_agency_is_a_body_in_the_text_but_not_in_its_dateline_and_never_pays() -> None:
+    rec = extract("Rabat, 12 mai 2022 (MAP) - Le Conseil régional a alloué 3 MDH au projet.")
+    assert [o.name for o in rec.organizations] == ["Conseil régional"]
+    rec = extract("Dans une déclaration à la MAP, le ministre a indiqué que les conventions portent sur 130 "
+                  "millions de dollars.")
+    assert [(o.name, o.roles) for o in rec.organizations] == [("Maghreb Arabe Presse", ["mentioned"])]
+    assert rec.allocations[0].funder is None and rec.allocations[0].partners == []

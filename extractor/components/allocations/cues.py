@@ -51,6 +51,8 @@ def cast_orgs(text: str, c: AllocationCues, orgs: list[Ent], settings: Settings)
 
 def can_fund(ctx: Context, o: Ent, unit: Unit) -> bool:
     """Could this mention name the payer? A payer cue says yes, another cue no, else the funder role."""
+    if ctx.cues.first("REPORTER", o.rule) is not None:
+        return False  # a news agency reports; it never pays
     cue = ctx.cue_of(o)
     if cue == "payer":
         return True

@@ -180,7 +180,8 @@ def main_funder(ctx: Context) -> Ent | None:
     """Most mentioned funder organisation (funder role or payer cue), ties going to the first mentioned;
     where none is shown paying, the body that announces or carries out the spending (spec §2.1),
     else the first organisation named that no cue casts as a recipient or partner (the lead's actor)."""
-    receivers = {o.key for o in ctx.orgs if ctx.cue_of(o) == "recipient"}
+    receivers = {o.key for o in ctx.orgs if ctx.cue_of(o) == "recipient"
+                 or ctx.cues.first("REPORTER", o.rule) is not None}  # (a news agency never pays)
     keys = {o.key for o in ctx.orgs if "funder" in o.roles or _pays_a_sum(ctx, o)}
     if not keys:
         keys = {o.key for o in ctx.orgs if o.roles & ACTING_ROLES and o.kind not in NO_MAIN_FUNDER_KINDS
@@ -193,7 +194,7 @@ def main_funder(ctx: Context) -> Ent | None:
     # the lead's actor: the first organisation named that is no mere recipient or partner; of the parties
     # to an agreement no one is shown paying under, a foreign or international one (money comes from abroad)
     actors = _abroad_first(ctx, [o for o in ctx.orgs if o.kind not in NO_MAIN_FUNDER_KINDS
-                                 and ctx.cue_of(o) not in ("partner", "recipient")])
+                                 and ctx.cue_of(o) not in ("partner", "recipient") and o.key not in receivers])
     if actors and all("partner" in o.roles for o in actors):
         actors.sort(key=lambda o: o.kind != "international")
     return actors[0] if actors else None

@@ -23,12 +23,12 @@ ROLE_ORDER = ("funder", "partner", "issuer", "implementer")
 
 
 def _not_partner(ctx: Context, o: Ent, d: Draft, funders_here: set[str]) -> bool:
-    """The payer itself or an organ of it, a body that only speaks or approves, an idle programme."""
+    """The payer itself or an organ of it, a body that only speaks, approves or reports, an idle programme."""
     if d.funder is not None and same_org(o, d.funder):
         return True
     if d.funder is None and d.funder_name and fold(d.funder_name) == o.key:
         return True
-    if ctx.cue_of(o) in ("issuer", "approver"):
+    if ctx.cue_of(o) in ("issuer", "approver") or ctx.cues.first("REPORTER", o.rule) is not None:
         return True
     if d.funder is not None and o.acts_for is not None and fold(o.acts_for) == d.funder.key:
         return True  # an organ of the payer (the INDH's committee) is the payer, not its partner
