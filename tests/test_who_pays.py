@@ -925,3 +925,16 @@ def test_the_bodies_a_text_lists_as_its_donors_give() -> None:
 def test_a_body_that_disburses_a_sum_pays_it() -> None:
     rec = extract("Pour chaque repas servi, la Fondation Mohammed V pour la Solidarité a déboursé 10 dirhams.")
     assert "funder" in _org(rec, "Fondation Mohammed V").roles
+
+
+def test_cues_read_after_an_elided_article_and_across_a_date_before_par() -> None:
+    rec = extract("L'accord de ce prêt de 50 millions de dollars doit être signé le 20 mai à Rabat par le "
+                  "gouvernement marocain et le Fonds koweitien.")
+    assert "partner" in _org(rec, "Gouvernement marocain").roles and "partner" in _org(rec, "Fonds koweitien").roles
+    assert _org(rec, "Fonds koweitien").kind == "international"  # the adjective without its diaeresis
+    assert rec.allocations[0].funder == "Fonds koweitien"  # the foreign party, no payer being named
+
+
+def test_a_project_developed_with_a_body_has_it_as_partner() -> None:
+    rec = extract("Les projets sont développés avec le gouvernement marocain et convenus lors des négociations.")
+    assert "partner" in _org(rec, "Gouvernement marocain").roles

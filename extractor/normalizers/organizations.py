@@ -295,8 +295,9 @@ def lexicon(known: str = KNOWN_FILE, triggers: str = TRIGGERS_FILE, grammar: str
         for name, piece in macros.items():
             pat = pat.replace("{" + name + "}", piece)
         if r.side == "before" and r.scope != "amount":
-            # whole words only: the cue ends on an apostrophe or before a non-word character
-            pat = rf"(?<![\w'’])(?:{pat})(?:(?<=['’])|(?!\w))"
+            # whole words only (an elided article or de may come before: `l'accord`, `d'accorder`); the
+            # cue ends on an apostrophe or before a non-word character
+            pat = rf"(?:(?<![\w'’])|(?<=\b[ldsncjLDSNCJ]['’])|(?<=\b[qQ]u['’]))(?:{pat})(?:(?<=['’])|(?!\w))"
         compiled.append(CompiledRole(r, _compile(roles, r.id, pat)))
     return OrgLexicon(_known(known), trig, stop, foreign, tuple(equiv), acronym, not_acronym, verb_form,
                       tuple(compiled), macros, purpose, members=members, not_actor=not_actor,
