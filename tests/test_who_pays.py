@@ -938,3 +938,14 @@ def test_cues_read_after_an_elided_article_and_across_a_date_before_par() -> Non
 def test_a_project_developed_with_a_body_has_it_as_partner() -> None:
     rec = extract("Les projets sont développés avec le gouvernement marocain et convenus lors des négociations.")
     assert "partner" in _org(rec, "Gouvernement marocain").roles
+
+
+def test_reported_speech_credits_the_body_that_speaks() -> None:
+    rec = extract("Dans un communiqué publié à son siège à Abidjan, la BAD a précisé que ce nouveau prêt de 88 "
+                  "millions d'euros financera l'eau potable.")
+    assert "issuer" in _org(rec, "BAD").roles
+    rec = extract("Selon des données de la division de l'action sociale à la préfecture d'Al Hoceima, quatre projets "
+                  "ont été approuvés.")
+    assert "issuer" in _org(rec, "Division de l'action sociale").roles
+    rec = extract("L'AFD a annoncé un financement de 10 millions d'euros.")
+    assert "issuer" not in _org(rec, "AFD").roles  # announcing a financing is paying, not speaking for the text
