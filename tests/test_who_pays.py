@@ -949,3 +949,8 @@ def test_reported_speech_credits_the_body_that_speaks() -> None:
     assert "issuer" in _org(rec, "Division de l'action sociale").roles
     rec = extract("L'AFD a annoncé un financement de 10 millions d'euros.")
     assert "issuer" not in _org(rec, "AFD").roles  # announcing a financing is paying, not speaking for the text
+
+
+def test_a_body_credits_are_allocated_to_is_no_party_to_a_loan() -> None:
+    rec = extract("Les crédits alloués au Fonds de développement rural et des zones de montagne ont atteint 1,2 MMDH.")
+    assert "partner" not in _org(rec, "Fonds de développement rural").roles
