@@ -207,6 +207,9 @@ def analyse_long(nlp: Any, text: str, limit: int = MODEL_PIECE_CHARS, max_run: i
     doc.user_data[TEXT_KEY] = text  # spares the components rebuilding it from every token
     for _name, proc in own_components(nlp):
         doc = proc(doc)
+        # what a component freed (its working lists and arrays) goes back before the next one runs:
+        # glibc keeps freed heap resident, and the next component's objects do not all reuse it
+        release_freed_memory()
     return doc
 
 

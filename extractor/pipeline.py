@@ -11,6 +11,7 @@ from spacy.language import Language
 from spacy.util import compile_suffix_regex
 
 from . import components  # noqa: F401  (registers the factories)
+from .attributes import speed_up_attribute_ruler
 from .errors import ExtractorError
 from .lemmas import index_as_sets
 
@@ -65,6 +66,7 @@ def _load_pipeline(model: str, fast: bool, ner: bool,
         ) from e
     _split_final_period(nlp)
     index_as_sets(nlp)  # same lemmas, no scan of a 66 000-word list per new word
+    speed_up_attribute_ruler(nlp)  # same tags, the POS -> TAG copy by lookup instead of one match a token
     if fast:
         nlp.add_pipe("sentencizer")
         lemmatizer = nlp.add_pipe("lemmatizer", config={"mode": "lookup"})

@@ -22,10 +22,10 @@ from typing import Any, cast
 
 from spacy.tokens import Doc
 
-from .build import _patterns_digest, export_fields, make_record, text_sha256
+from .build import _patterns_digest, dump_json_dropping, export_fields, make_record, text_sha256
 from .dupes import signature
 from .io import DEFAULT_MAX_BYTES, Document, Failure, doc_id, read_path
-from .pieces import analyse_long, needs_pieces
+from .pieces import MODEL_CHUNK_CHARS, analyse_long, needs_pieces, release_freed_memory
 from .pipeline import DEFAULT_MODEL, load_pipeline
 from .records import Communique
 from .workers import stop_workers, watch_parent
@@ -203,6 +203,8 @@ def _analyse(nlp: Any, docs: list[Document], options: Options) -> Iterator[tuple
         sd = next(parsed)
         fields = _export(nlp, d, sd)
         del sd  # the Doc goes before the record is validated: the exported values are all it needs
+        if len(d.text) > MODEL_CHUNK_CHARS:  # a long text's Doc and values were most of the heap: hand it back
+            release_freed_memory()
         built = fields if isinstance(fields, Failure) else _build(nlp, d, fields, options)
         del fields
         if isinstance(built, Communique):
@@ -231,7 +233,7 @@ def _build(nlp: Any, d: Document, fields: dict[str, Any], options: Options) -> C
 def _dump(rec: Communique, fp: str, d: Document) -> str | Failure:
     try:
         rec.extractor.fingerprint = fp
-        return rec.model_dump_json()
+        return dump_json_dropping(rec)
     except Exception as e:
         return _record_error(d, e)
 

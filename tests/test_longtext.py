@@ -310,3 +310,49 @@ def test_longtext_piece_whose_tokens_do_not_give_its_text_back_is_an_error(nlp) 
     cols.add(part, "Le 12 mai 2021, 3 MDH.")
     with pytest.raises(ValueError, match="give its text back"):
         cols.add(part, "Le 12 mai 2021,  3 MDH.")
+
+
+def test_longtext_record_json_written_field_by_field_is_the_models_json(nlp) -> None:
+    """`dump_json_dropping` gives `model_dump_json()`'s very characters, metadata keys named like list
+    fields included, and empties the record's lists as it goes (their models go as their JSON comes)."""
+    from extractor.build import dump_json_dropping, export_fields, make_record
+
+    text = DISPATCH * 30
+    rec = make_record(export_fields(nlp(text), nlp), nlp, text, id="x", source="s",
+                      metadata={"amounts": [], "title": 'a "quoted" title'})
+    want = rec.model_dump_json()
+    assert rec.amounts and rec.allocations
+    assert dump_json_dropping(rec) == want
+    assert rec.amounts == [] and rec.allocations == [] and rec.places == []
+
+
+def test_longtext_lists_validated_one_at_a_time_make_the_same_record(nlp) -> None:
+    """Validating each list field alone (so its dicts go before the next list's models are made) gives
+    the record a whole validation gives; a list that does not validate is still reported by its path."""
+    from extractor.build import _validate_lists, export_fields, make_record
+    from extractor.records import Communique
+
+    text = DISPATCH * 5
+    fields = export_fields(nlp(text), nlp)
+    whole = Communique(id="x", source="s", text_sha256="0", extractor={"version": "v", "model": "m",
+                                                                       "patterns_sha256": "p"}, **fields)
+    assert make_record(fields, nlp, text, id="x", source="s").amounts == whole.amounts
+    bad = {"amounts": [{"text": "3 MDH"}], "dates": []}
+    _validate_lists(bad)
+    assert bad["amounts"] == [{"text": "3 MDH"}] and bad["dates"] == []
+    with pytest.raises(ValueError, match="amounts"):
+        make_record(bad, nlp, text, id="x", source="s")
+
+
+def test_longtext_isin_by_slices_gives_numpys_answer() -> None:
+    """The slice-by-slice lookup the components use on long Docs answers as one `numpy.isin` call."""
+    import numpy
+
+    from extractor.components.columns import isin_by_chunks
+
+    rng = numpy.random.default_rng(7)
+    values = rng.integers(0, 50, size=10_001).astype("uint64")
+    ids = numpy.array([3, 7, 49, 1000], dtype="uint64")
+    for chunk in (1, 7, 4096, 1 << 16):
+        assert numpy.array_equal(isin_by_chunks(values, ids, chunk), numpy.isin(values, ids))
+    assert isin_by_chunks(values[:0], ids).shape == (0,)

@@ -28,6 +28,7 @@ from ..categories import beneficiary_categories, rule_line
 from ..errors import PatternError
 from ..patterns import Rule, load_jsonl, resolve, union
 from ..text import doc_text
+from .columns import tokens_with
 from .keys import span_group
 from .sentences import after_name_word, sentence_bounds, sentence_of
 from .serialize import InstalledRules
@@ -181,12 +182,10 @@ class BeneficiaryLexicon:
         """Matcher matches, running the Matcher only on windows that start with a possible first word."""
         if self.always_run or len(doc) == 0:
             return list(self.matcher(doc))
-        arr = doc.to_array(["LOWER", "LEMMA"])
-        hits = numpy.flatnonzero(numpy.isin(arr[:, 0], self.gate_ids["LOWER"])
-                                 | numpy.isin(arr[:, 1], self.gate_ids["LEMMA"]))
+        hits = tokens_with(doc, {"LOWER": self.gate_ids["LOWER"], "LEMMA": self.gate_ids["LEMMA"]})
         out: list[tuple[int, int, int]] = []
         start = end = -1
-        for i in [*hits.tolist(), None]:
+        for i in [*hits, None]:
             if i is not None and i <= end:
                 end = min(len(doc), i + _WINDOW)
                 continue

@@ -22,6 +22,7 @@ from ...intervals import IntervalSet
 from ...normalizers.organizations import KnownOrg, OrgLexicon, TriggerRule
 from ...normalizers.words import FunctionWords
 from ...text import doc_text, strip_accents
+from ..columns import tokens_with
 from .model import _CLOSE_PUNCT, _NAME_POS, Windows, _Cand
 
 _PURPOSE_LOOKBACK = 6
@@ -85,9 +86,8 @@ class Candidates:
                 k = self.known_by_key[vocab[mid]]
                 cands.append(_Cand(s, e, f"known.{k.id}", known=k, head_end=e, priority=2))
         known_starts = sorted({c.start for c in cands})
-        lowers = doc.to_array("LOWER")
         matches = []
-        for i in numpy.flatnonzero(numpy.isin(lowers, self.head_ids)).tolist():
+        for i in tokens_with(doc, {"LOWER": self.head_ids}):
             matches.extend((mid, i + s, i + e) for mid, s, e in self.matcher(doc[i:i + self.window]) if s == 0)
         for mid, s, e in self.gazetteer_heads(doc):
             t = self.lex.triggers[vocab[mid]]

@@ -8,6 +8,7 @@ from spacy.tokens import Doc
 from ...intervals import StartIndex
 from ...normalizers.organizations import KnownOrg
 from ...normalizers.words import FunctionWords
+from ...text import doc_text
 from .model import _Cand, _Mention
 
 
@@ -61,6 +62,7 @@ class Resolution:
 def _claim(doc: Doc, readings: list[tuple[_Cand, KnownOrg | None, str]], states: StartIndex) -> list[_Mention]:
     """Each token to the first reading (in `readings` order) that covers it; mentions in text order."""
     taken = [False] * len(doc)
+    text = doc_text(doc)
     out: list[_Mention] = []
     for c, known, rule in readings:
         if any(taken[c.start:c.end]):
@@ -68,7 +70,8 @@ def _claim(doc: Doc, readings: list[tuple[_Cand, KnownOrg | None, str]], states:
         for i in range(c.start, c.end):
             taken[i] = True
         span = doc[c.start:c.end]
-        comp = doc[c.head_end:c.end].text if c.trigger is not None else ""
+        # the complement's text sliced from the text (`Span.text` joins a Python object per token)
+        comp = text[doc[c.head_end].idx:span.end_char] if c.trigger is not None and c.head_end < c.end else ""
         out.append(_Mention(span.start_char, span.end_char, rule, known, c.trigger if known is None else None,
                             c.bare and known is None, comp,
                             foreign=bool(states.inside(c.start, c.end)), prefix=c.prefix))
