@@ -650,3 +650,12 @@ def test_the_news_agency_is_a_body_in_the_text_but_not_in_its_dateline_and_never
                   "millions de dollars.")
     assert [(o.name, o.roles) for o in rec.organizations] == [("Maghreb Arabe Presse", ["mentioned"])]
     assert rec.allocations[0].funder is None and rec.allocations[0].partners == []
+
+
+def test_a_name_stopped_at_et_reads_on_to_its_bracketed_acronym() -> None:
+    rec = extract("Le prêt finance le Fonds d'accompagnement des réformes du transport routier urbain et interurbain "
+                  "(FART) à hauteur de 100 millions d'euros. Le FART financera les bus.")
+    assert [(o.name, o.acronym) for o in rec.organizations] == [
+        ("Fonds d'accompagnement des réformes du transport routier urbain et interurbain", "FART")]
+    rec = extract("La commune et les associations (200) ont participé.")
+    assert not any("associations" in o.name for o in rec.organizations)

@@ -17,6 +17,7 @@ _CAPITAL_WORD = re.compile(r"(?<![\w'’-])[A-ZÀ-Ý][\w'’&-]*")
 # (grammar words: any lower-case word of up to four letters, `für`, `of`, `de la`, `y`)
 _CAPITALISED_RUN = re.compile(r"[A-ZÀ-Ý][\w'’&-]*(?:\s+(?:[a-zà-ÿ]{1,4}['’]?\s*){0,3}[A-ZÀ-Ý][\w'’&-]*)*"
                               r"\s*(?:[»”\"]\s*)?")
+_AND_TAIL = re.compile(r"\s+et\s+(?:[a-zà-ÿ'’-]+\s+){0,2}?[a-zà-ÿ'’-]+(?=\s*\()")  # ` et interurbain` before `(`
 _ADJACENT = re.compile(r"[A-ZÀ-Ý][\w'’&-]*\s+")  # a capitalised word right before the next one
 
 
@@ -33,6 +34,7 @@ class Aliases:
         out = []
         for m in mentions:
             pm = _PAREN.match(text, m.end, min(len(text), m.end + self.windows.acronym_after_chars))
+            pm = pm if pm is not None or m.known is not None else self._through_and(text, m)
             if pm is not None:
                 alias = pm.group(1)
                 if self._is_acronym(alias, text[m.start:m.end]):
@@ -43,6 +45,18 @@ class Aliases:
                     and self._is_acronym(bm.group(1), text[m.start:m.end]):
                 out.append((m, bm.group(1), bm.start(1), bm.end(1), True))
         return out
+
+    def _through_and(self, text: str, m: _Mention) -> re.Match[str] | None:
+        """`Fonds ... urbain et interurbain (FART)`: a name that stopped at `et` reads on to the acronym in
+        brackets right after a few lower-case words (the mention is widened); None where none follows."""
+        tail = _AND_TAIL.match(text, m.end)
+        if tail is None:
+            return None
+        pm = _PAREN.match(text, tail.end(), min(len(text), tail.end() + self.windows.acronym_after_chars))
+        if pm is None or not self.lex.acronym.match(pm.group(1)) or self.lex.not_acronym.match(pm.group(1)):
+            return None
+        m.end = tail.end()
+        return pm
 
     def _is_acronym(self, short: str, long: str) -> bool:
         """An acronym by its shape (`ONEE`, `ORMVA-TF`), or a word that spells the long form's initials (`Fades`)."""
