@@ -954,3 +954,9 @@ def test_reported_speech_credits_the_body_that_speaks() -> None:
 def test_a_body_credits_are_allocated_to_is_no_party_to_a_loan() -> None:
     rec = extract("Les crédits alloués au Fonds de développement rural et des zones de montagne ont atteint 1,2 MMDH.")
     assert "partner" not in _org(rec, "Fonds de développement rural").roles
+
+
+def test_the_body_where_a_session_is_held_is_no_partner() -> None:
+    rec = extract("Intervenant lors de la séance des questions orales à la Chambre des représentants, le ministre a "
+                  "précisé que le Fonds de développement rural a engagé 765 MDH.")
+    assert rec.allocations[0].partners == []

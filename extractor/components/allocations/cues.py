@@ -1,4 +1,4 @@
-"""How the words around an organisation's mention cast it: issuer, partner, payer, approver, recipient.
+"""How the words around an organisation's mention cast it: issuer, venue, partner, payer, approver, recipient.
 
 The cue rules are data (`patterns/allocations.jsonl`, labels `*_BEFORE` and `*_AFTER`); the windows
 read before and after a name are settings. The cast decides who may pay a sum (`can_fund`).
@@ -28,6 +28,8 @@ def org_cue(text: str, c: AllocationCues, o: Ent, settings: Settings) -> str | N
     after = text[o.end:o.end + settings.org_cue_after_chars]
     if c.ends_with("ISSUER_BEFORE", before) or c.starts_with("ISSUER_AFTER", after):
         return "issuer"
+    if c.ends_with("VENUE_BEFORE", before):
+        return "venue"
     if c.ends_with("PARTNER_BEFORE", before):
         return "partner"
     if c.ends_with("PAYER_BEFORE", before) or c.starts_with("PAYER_AFTER", after):

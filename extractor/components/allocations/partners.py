@@ -28,7 +28,7 @@ def _not_partner(ctx: Context, o: Ent, d: Draft, funders_here: set[str]) -> bool
         return True
     if d.funder is None and d.funder_name and fold(d.funder_name) == o.key:
         return True
-    if ctx.cue_of(o) in ("issuer", "approver") or ctx.cues.first("REPORTER", o.rule) is not None:
+    if ctx.cue_of(o) in ("issuer", "approver", "venue") or ctx.cues.first("REPORTER", o.rule) is not None:
         return True
     if d.funder is not None and o.acts_for is not None and fold(o.acts_for) == d.funder.key:
         return True  # an organ of the payer (the INDH's committee) is the payer, not its partner
