@@ -960,3 +960,9 @@ def test_the_body_where_a_session_is_held_is_no_partner() -> None:
     rec = extract("Intervenant lors de la séance des questions orales à la Chambre des représentants, le ministre a "
                   "précisé que le Fonds de développement rural a engagé 765 MDH.")
     assert rec.allocations[0].partners == []
+
+
+def test_a_body_a_programme_is_the_fruit_of_cooperation_with_is_a_partner() -> None:
+    rec = extract("Doté d'un budget de 4,4 millions de DH, il est le fruit de la coopération avec l'Agence andalouse "
+                  "de Coopération Internationale, l'AACID.")
+    assert "partner" in _org(rec, "AACID").roles
