@@ -966,3 +966,9 @@ def test_a_body_a_programme_is_the_fruit_of_cooperation_with_is_a_partner() -> N
     rec = extract("Doté d'un budget de 4,4 millions de DH, il est le fruit de la coopération avec l'Agence andalouse "
                   "de Coopération Internationale, l'AACID.")
     assert "partner" in _org(rec, "AACID").roles
+
+
+def test_the_body_that_makes_the_payment_pays() -> None:
+    rec = extract("Les terrains seront cédés par les communes, alors que le règlement de 300 MDH sera effectué par le "
+                  "ministère de la Jeunesse et du sport.")
+    assert "funder" in _org(rec, "Ministère de la Jeunesse").roles
