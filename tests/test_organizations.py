@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from phrases import org_named as _org
 
 from extractor import extract
 from extractor.errors import PatternError
@@ -594,11 +595,6 @@ def test_an_agency_named_by_a_states_adjective_reads_the_adjectives_of_states_cs
     assert "@foreign_adjectives" not in words and {"norvégienne", "qatarie", "de"} <= set(words)
     rec = extract("L'Agence norvégienne de coopération a accordé 3 millions d'euros.")
     assert [o.name for o in rec.organizations] == ["Agence norvégienne de coopération"]
-
-
-def _org(rec: Any, name: str) -> Any:
-    f = fold(name)
-    return next(o for o in rec.organizations if f in fold(o.name) or f == fold(o.acronym or ""))
 
 
 def test_a_participle_of_management_makes_the_name_before_it_the_implementer_even_in_a_title() -> None:

@@ -8,13 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from phrases import org_named as _org
+
 from extractor import extract
 from extractor.text import fold
-
-
-def _org(rec: Any, name: str) -> Any | None:
-    f = fold(name)
-    return next((o for o in rec.organizations if f in fold(o.name) or f == fold(o.acronym)), None)
 
 
 def _alloc(rec: Any, value: float) -> Any:
