@@ -969,3 +969,10 @@ def test_the_body_that_makes_the_payment_pays() -> None:
     rec = extract("Les terrains seront cédés par les communes, alors que le règlement de 300 MDH sera effectué par le "
                   "ministère de la Jeunesse et du sport.")
     assert "funder" in _org(rec, "Ministère de la Jeunesse").roles
+
+
+def test_an_organ_named_as_the_payer_pays_itself_but_one_that_approves_does_not() -> None:
+    rec = extract("L'INDH finance ce centre. Son budget de 1,06 MDH est financé par le CPDH.")
+    assert _alloc(rec, 1_060_000).funder == "CPDH"
+    rec = extract("L'INDH finance ce programme. Le CPDH a approuvé 62 projets pour 19 MDH.")
+    assert _alloc(rec, 19_000_000).funder == "INDH"

@@ -140,8 +140,8 @@ def _intro_funder(ctx: Context, d: Draft, by_index: dict[int, Draft]) -> Ent | N
 def _pay_for_organ(ctx: Context, d: Draft) -> None:
     """A sum credited to an organ of another body the text names (an INDH committee approves, the INDH
     pays) is paid by that body."""
-    if d.funder is None or d.funder.acts_for is None or d.payer is d.funder:
-        return  # (a share bound to its own giver in a list is paid by that giver)
+    if d.funder is None or d.funder.acts_for is None or d.payer is d.funder or "funder.agent" in d.rule:
+        return  # an organ named as the payer (`financé par le CPDH`, its share in a list) pays itself
     parent = ctx.first_of_key.get(fold(d.funder.acts_for))
     if parent is not None:
         d.funder, d.funder_name = parent, parent.label
