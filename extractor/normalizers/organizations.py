@@ -297,7 +297,7 @@ def lexicon(known: str = KNOWN_FILE, triggers: str = TRIGGERS_FILE, grammar: str
         if r.side == "before" and r.scope != "amount":
             # whole words only (an elided article or de may come before: `l'accord`, `d'accorder`); the
             # cue ends on an apostrophe or before a non-word character
-            pat = rf"(?:(?<![\w'’])|(?<=\b[ldsncjLDSNCJ]['’])|(?<=\b[qQ]u['’]))(?:{pat})(?:(?<=['’])|(?!\w))"
+            pat = rf"(?<!\w)(?:(?<!['’])|(?<=\b[ldsncjLDSNCJ]['’])|(?<=\b[qQ]u['’]))(?:{pat})(?:(?<=['’])|(?!\w))"
         compiled.append(CompiledRole(r, _compile(roles, r.id, pat)))
     return OrgLexicon(_known(known), trig, stop, foreign, tuple(equiv), acronym, not_acronym, verb_form,
                       tuple(compiled), macros, purpose, members=members, not_actor=not_actor,
