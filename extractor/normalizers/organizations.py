@@ -158,9 +158,7 @@ class OrgLexicon:
         """`short` is a word acronym of `long`: each content word of `long`, in order, gives the next one or
         more letters of `short` (`Fades` = Fonds arabe de développement économique et social; `Anapec` =
         Agence nationale de promotion de l'emploi et des compétences); grammar words may give letters or none."""
-        if not self.word_acronym.fullmatch(short):
-            return False
-        return initials_match(fold(short).replace(" ", ""), _WORD.findall(fold(long)), self.acronym_skip)
+        return bool(self.word_acronym.fullmatch(short)) and self.abbreviates(short, long)
 
     def abbreviates(self, short: str, long: str) -> bool:
         """`short`, an acronym of any shape (`GIZ`, `KfW`), spells the initials of `long`'s words in order."""
