@@ -184,7 +184,10 @@ def main_funder(ctx: Context) -> Ent | None:
                  or ctx.cues.first("REPORTER", o.rule) is not None}  # (a news agency never pays)
     keys = {o.key for o in ctx.orgs if "funder" in o.roles or _pays_a_sum(ctx, o)}
     if not keys:
-        keys = {o.key for o in ctx.orgs if o.roles & ACTING_ROLES and o.kind not in NO_MAIN_FUNDER_KINDS
+        # no body shown paying: a party from abroad (a lender, a donor) before the bodies that speak or run
+        keys = {o.key for o in ctx.orgs if o.kind == "international" and o.roles & ({"partner"} | ACTING_ROLES)
+                and o.key not in receivers} \
+            or {o.key for o in ctx.orgs if o.roles & ACTING_ROLES and o.kind not in NO_MAIN_FUNDER_KINDS
                 and o.key not in receivers}
     if keys:
         # the organisation the document most often has paying (spec §2.1): every mention counts,
@@ -195,8 +198,12 @@ def main_funder(ctx: Context) -> Ent | None:
     # to an agreement no one is shown paying under, a foreign or international one (money comes from abroad)
     actors = _abroad_first(ctx, [o for o in ctx.orgs if o.kind not in NO_MAIN_FUNDER_KINDS
                                  and ctx.cue_of(o) not in ("partner", "recipient") and o.key not in receivers])
-    if actors and all("partner" in o.roles for o in actors):
-        actors.sort(key=lambda o: o.kind != "international")
+    if all("partner" in o.roles for o in actors):
+        # `le Maroc a signé avec la BAD un accord de prêt`: the party from abroad, named after `avec` or
+        # first, lends or gives
+        abroad = [o for o in ctx.orgs if o.kind == "international" and "partner" in o.roles
+                  and o.key not in receivers]
+        actors = abroad[:1] + actors
     return actors[0] if actors else None
 
 

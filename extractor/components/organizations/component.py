@@ -121,6 +121,9 @@ class OrganizationsComponent(Candidates, Resolution, Aliases, Linking, Roles, In
             if (o.role_gated and not any(m.roles for m in o.mentions)) or self._framed_only(text, o):
                 continue
             if o.actor_only:
+                if any(m.roles for m in o.mentions):
+                    for m in o.mentions:
+                        m.roles = m.roles or dict(m.latent)
                 o.mentions = [m for m in o.mentions if m.roles]
                 if not o.mentions:
                     continue

@@ -96,6 +96,7 @@ class _Mention:
     bare: bool
     complement: str = ""
     roles: dict[str, str] = field(default_factory=dict)  # role -> rule id
+    latent: dict[str, str] = field(default_factory=dict)  # roles an actor-only head takes once it acts elsewhere
     defines: str | None = None  # the bracketed acronym right after this mention
     alias_of: _Mention | None = None  # the long form whose acronym this mention is
     definition: bool = False  # the bracketed acronym right after its long form

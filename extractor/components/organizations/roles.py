@@ -189,13 +189,17 @@ class Roles:
         return _SENTENCE_END.search(text, pos, a) is None
 
     def _give(self, m: _Mention, role: str, rid: str, kinds: dict[int, str], territories: set[int]) -> None:
-        if m.trigger is not None and m.trigger.actor_roles is not None and role not in m.trigger.actor_roles \
-                and rid not in m.trigger.actor_cues:
-            return
         rule = self.rule_by_id.get(rid)
         if rule is not None and rule.kinds and kinds.get(id(m)) not in {str(k) for k in rule.kinds}:
             return
-        if rule is not None and not rule.territories and id(m) in territories:
+        listed = m.trigger is not None and rid in m.trigger.actor_cues  # a cue that makes this head a body
+        if rule is not None and not rule.territories and id(m) in territories and not listed:
+            return
+        if m.trigger is not None and m.trigger.actor_roles is not None and role not in m.trigger.actor_roles \
+                and not listed:
+            # `fournir au Maroc une aide`: a state that only receives is no body, but one that signs or
+            # pays elsewhere in the document is its sum's partner here
+            m.latent.setdefault(role, rid)
             return
         m.roles.setdefault(role, rid)
 

@@ -1,0 +1,96 @@
+"""Parties to loans, grants and aid schemes: who signs, who lends, who receives.
+
+Every phrase here is invented; each test states one rule of how foreign-cooperation and
+government-aid news names its parties (spec §2.1: a state that pays, lends, signs or commits is an
+organisation; a loan is an agreement its lender and borrower are party to).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from phrases import org_named as _org
+
+from extractor import extract
+
+
+def _alloc(rec: Any, value: float) -> Any:
+    return next(a for a in rec.allocations if a.amount.value == value)
+
+
+def test_the_subject_of_signing_with_a_lender_is_a_party_and_the_lender_lends() -> None:
+    rec = extract("Le Maroc a signé avec la BAD un accord de prêt de 60 millions d'euros pour l'irrigation.")
+    assert "partner" in _org(rec, "Maroc").roles
+    a = _alloc(rec, 60_000_000)
+    assert a.funder == "BAD" and a.partners == ["Maroc"]
+
+
+def test_a_lender_named_after_avec_lends_when_no_payer_is_named() -> None:
+    rec = extract("L'Office national de l'eau potable (ONEP) a conclu un accord de don de 9 millions d'euros avec "
+                  "la Banque mondiale.")
+    assert _alloc(rec, 9_000_000).funder == "Banque mondiale"
+
+
+def test_a_body_that_only_signs_with_a_body_from_home_is_no_lender() -> None:
+    rec = extract("La commune de Taza a signé avec l'association Nour une convention de 2 MDH.")
+    assert _alloc(rec, 2_000_000).funder != "Association Nour"
+
+
+def test_the_state_whose_ambassador_signs_is_the_party_not_a_place() -> None:
+    rec = extract("L'ambassadeur de Norvège au Maroc et la présidente de l'association Tilila ont signé une "
+                  "convention de don de 3 millions de dirhams pour un centre à Taza.")
+    norway = _org(rec, "Norvège")
+    assert norway is not None and str(norway.kind) == "international"
+    a = _alloc(rec, 3_000_000)
+    assert a.funder == "Norvège" and a.partners == ["Association Tilila"]
+    assert "Norvège" not in {p.name for p in rec.places}
+
+
+def test_an_ambassador_who_proceeds_to_the_signature_signs_for_the_state() -> None:
+    rec = extract("L'ambassadeur de Suède, M. Karl Berg, et le directeur de l'ONG Amane ont procédé, lundi, à la "
+                  "signature d'une convention de 4 millions de dirhams.")
+    assert "partner" in _org(rec, "Suède").roles
+    assert _alloc(rec, 4_000_000).funder == "Suède"
+
+
+def test_a_state_that_only_receives_is_a_place_but_one_that_signs_elsewhere_is_the_partner() -> None:
+    rec = extract("La Banque mondiale a accordé au Maroc un prêt de 100 millions de dollars.")
+    assert _org(rec, "Maroc") is None
+    rec = extract("Le Maroc et l'Union européenne ont signé deux conventions. L'UE s'engage à fournir au Maroc "
+                  "une aide de 50 millions d'euros.")
+    a = _alloc(rec, 50_000_000)
+    assert a.funder == "UE" and a.partners == ["Maroc"]
+
+
+def test_an_ngo_is_an_organisation_by_its_name() -> None:
+    rec = extract("L'ONG Tawaza a reçu une subvention de 300.000 dirhams de la commune.")
+    ngo = _org(rec, "Tawaza")
+    assert ngo is not None and str(ngo.kind) == "association"
+
+
+def test_a_budget_support_of_a_state_is_its_gift() -> None:
+    rec = extract("Cet appui budgétaire du Japon de 80 millions de dollars vise la relance.")
+    assert _alloc(rec, 80_000_000).funder == "Japon"
+
+
+def test_a_lender_that_strengthens_its_support_through_loans_pays() -> None:
+    rec = extract("L'Office régional a géré les travaux. La BERD a renforcé son soutien aux coopératives à travers "
+                  "deux prêts de 15 millions d'euros chacun.")
+    assert "funder" in _org(rec, "BERD").roles
+
+
+def test_with_no_payer_named_a_party_from_abroad_pays_before_the_body_that_manages() -> None:
+    rec = extract("La BEI a signé trois contrats de prêts totalisant 200 millions d'euros avec le Maroc. Ce "
+                  "financement, géré par l'Agence nationale des eaux et forêts (ANEF), couvrira cinq ans.")
+    assert _alloc(rec, 200_000_000).funder == "BEI"
+
+
+def test_a_government_that_sets_up_an_aid_scheme_pays_its_sums() -> None:
+    rec = extract("Après les inondations, le gouvernement a mis en place un dispositif d'aides financières. Les "
+                  "ménages sinistrés peuvent recevoir jusqu'à 80.000 dirhams.")
+    assert _alloc(rec, 80_000).funder == "Gouvernement"
+
+
+def test_a_government_only_mentioned_is_no_organisation() -> None:
+    rec = extract("Le ministre a rappelé que le gouvernement suit le dossier. La commune a alloué 2 MDH aux routes.")
+    assert _org(rec, "gouvernement") is None
