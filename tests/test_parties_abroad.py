@@ -94,3 +94,31 @@ def test_a_government_that_sets_up_an_aid_scheme_pays_its_sums() -> None:
 def test_a_government_only_mentioned_is_no_organisation() -> None:
     rec = extract("Le ministre a rappelé que le gouvernement suit le dossier. La commune a alloué 2 MDH aux routes.")
     assert _org(rec, "gouvernement") is None
+
+
+def test_donors_listed_with_their_sums_each_give_their_own_sum() -> None:
+    rec = extract("D'autres organismes ont également contribué au fonds, notamment la Chambre de commerce de Fès "
+                  "(8 millions de dirhams) et l'Autorité nationale des ports (ANP: 6 millions de dirhams).")
+    assert _alloc(rec, 8_000_000).funder == "Chambre de commerce de Fès"
+    a = _alloc(rec, 6_000_000)
+    assert a.funder == "ANP" and a.partners == []
+
+
+def test_contributors_to_one_programme_are_each_others_partners() -> None:
+    rec = extract("L'Office régional de mise en valeur agricole a contribué à hauteur de 12 MDH à ce programme, suivi "
+                  "du Conseil provincial (3 MDH) et de l'Entraide nationale (1 MDH).")
+    a = _alloc(rec, 3_000_000)
+    assert a.funder == "Conseil provincial"
+    assert set(a.partners) == {"Office régional de mise en valeur agricole", "Entraide nationale"}
+
+
+def test_a_company_named_alone_that_gives_is_a_body() -> None:
+    rec = extract("Le fonds a reçu de nombreux dons. Lumitel, l'opérateur, apporte son soutien avec 20 millions de "
+                  "dirhams, et Atlas Travaux participe avec 4 millions de dirhams.")
+    assert _alloc(rec, 20_000_000).funder == "Lumitel"
+    assert _alloc(rec, 4_000_000).funder == "Atlas Travaux"
+
+
+def test_a_pronoun_that_gives_is_no_body() -> None:
+    rec = extract("Il a offert 10 millions de dirhams au fonds.")
+    assert rec.organizations == []

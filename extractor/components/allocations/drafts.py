@@ -93,7 +93,9 @@ def link_pairings(ctx: Context, drafts: list[Draft]) -> None:
         own = own_recipients(text, orgs, sums, gap, funders)
         listed = own_recipients(text, orgs, sums, gap, set())
         lead = text[unit.start:min(listed)] if listed else ""
-        shared = bool(listed) and c.first("COFINANCERS", lead) is not None  # shares of one cost
+        # shares of one cost: a word of co-financing before the list or inside it (`X a contribué à hauteur
+        # de N à ce programme, suivi de Y (M)`)
+        shared = bool(listed) and c.first("COFINANCERS", text[unit.start:max(listed)]) is not None
         givers = shared or (bool(listed) and c.first("CONTRIBUTORS", lead) is not None)
         alone = givers and not shared
         if givers:  # a list of givers with their sums, not of recipients

@@ -147,6 +147,8 @@ class Candidates:
                 if self.lex.not_actor.search(name) or self.places_index.get(match_key(name)):
                     continue
                 span = doc.char_span(m.start("name"), m.end("name"), alignment_mode="contract")
+                if span is not None and len(span) == 1 and span[0].ent_type_ in ("PER", "LOC"):
+                    continue  # one word: a person's or a place's name, as the language model reads it
                 if span is not None and len(span):
                     out.append(_Cand(span.start, span.end, t.id, trigger=t, head_end=span.end, priority=1))
         return out

@@ -20,7 +20,8 @@ _LOWER_WORD = re.compile(r"(?<![\w'’-])[a-zà-ÿ]{3,}")
 _PAREN_LONG = re.compile(r"\s*\(\s*([^()\n]{1,240}?)\s*\)")
 _ACRONYM_BEFORE = re.compile(r"(?<![\w-])([A-Z][\w&-]{1,15})\s*\(\s*$")
 _CLOSE_PAREN = re.compile(r"\s*\)")
-_PAREN = re.compile(r"\s*\(\s*([^()\n]{1,60}?)\s*\)")
+# `(ACR)`, or `(ACR: 10 MDH)` where a list gives each body its sum inside the acronym's bracket
+_PAREN = re.compile(r"\s*\(\s*([^()\n]{1,60}?)\s*(?:\)|:\s*[^()\n:]{1,80}\))")
 
 
 @dataclass(frozen=True)
