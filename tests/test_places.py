@@ -26,6 +26,8 @@ def keys(nlp, text: str) -> set[tuple[str, str]]:
 
 POSITIVE = [
     # (id, text, expected (name, type) pairs, all of them, nothing else)
+    ("facility-located-in-a-town", "L'hôpital provincial de Sefrou et le centre de santé d'Asni ont reçu un scanner.",
+     {("Sefrou", "city"), ("Asni", "city")}),
     ("province", "Le gouverneur a inauguré mardi une école dans la province de Taounate.",
      {("Taounate", "province")}),
     ("prefecture-called-province", "Les travaux concernent la province d'Inezgane-Aït Melloul.",
@@ -137,7 +139,7 @@ NEGATIVE = [
     ("org-association", "L'association Tawjih Maroc accompagne les jeunes."),
     ("org-provincial-council", "Le Conseil provincial de Sefrou a adopté la convention."),
     ("org-acronym", "Le CPDH de Sefrou a validé les projets."),
-    ("facility-hospital", "L'hôpital provincial de Sefrou a reçu un scanner."),
+    ("facility-named", "La prison locale Toulal 2 a reçu un scanner."),
     ("facility-dam", "Le barrage Oued El Makhazine est plein."),
     ("royaume-alone", "Le Royaume a lancé une opération de solidarité."),
     ("royaume-du-maroc", "Le Royaume du Maroc a signé un accord."),

@@ -62,6 +62,11 @@ def make_places(nlp: Language, name: str, *, patterns: str = TRIGGERS_FILE, gaze
                            use_model_loc=use_model_loc, read_keys=(orgs_key, amounts_key, dates_key))
 
 
+_LOCATED = re.compile(r"\b(?:de|du|d['’])\s*$", re.IGNORECASE)  # a facility's complement of place
+_NAMED_AFTER = re.compile(  # heads whose `de X` names the thing after a town, not where it is
+    r"\b(?:rue|avenue|boulevard|bd|route|autoroute|rocade|place|esplanade|barrage)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:de|du|d['’])\s*$", re.IGNORECASE)
+
 class _Guards(NamedTuple):
     """Range indexes of where a candidate is no place (a scan of every range per candidate was quadratic)."""
 
@@ -216,10 +221,19 @@ class PlacesComponent(PlaceSources, InstalledRules):
             return True
         if g.org_ext.contains(m.start, m.end, strict=True) or g.actors.contains(m.start, m.end):
             return True
-        if m.source in ("gazetteer", "model") and g.fac_ext.contains(m.start, m.end, strict=True):
+        if m.source in ("gazetteer", "model") and g.fac_ext.contains(m.start, m.end, strict=True) \
+                and not self._located(text, m.start):
             return True
         return m.source == "model" and (g.org_ext.overlaps(m.start, m.end) or g.fac_ext.overlaps(m.start, m.end)
                                         or g.blocked.overlaps(m.start, m.end))
+
+    @staticmethod
+    def _located(text: str, start: int) -> bool:
+        """`l'hôpital de proximité de Demnate` is in Demnate: a facility's `de` + town locates it, but
+        `la prison Toulal 2` names it, and a street or a dam is named after a town (`rue de Fès`)."""
+        if not _LOCATED.search(text, max(0, start - 8), start):
+            return False
+        return not _NAMED_AFTER.search(text, max(0, start - 60), start)
 
     def export(self, doc: Doc) -> dict[str, Any]:
         return {"places": group_places([s._.place for s in doc.spans.get(self.span_key, [])])}
