@@ -106,6 +106,19 @@ class OrganizationsComponent(Candidates, Resolution, Aliases, Linking, Roles, In
         return all(self.lex.framing.search(text[max(0, m.start - w):m.start]) for m in o.mentions)
 
     # ------------------------------------------------------------------ main
+    def _kept(self, text: str, o: _Org) -> bool:
+        """An organisation stays where a cue gives a gated head a role and it is more than a framing
+        reference; a head that is one only as an actor keeps the mentions that act (and, once it acts
+        somewhere, those where it receives: `le Maroc et l'UE ont signé ... fournir au Maroc une aide`)."""
+        if (o.role_gated and not any(m.roles for m in o.mentions)) or self._framed_only(text, o):
+            return False
+        if o.actor_only:
+            if any(m.roles for m in o.mentions):
+                for m in o.mentions:
+                    m.roles = m.roles or dict(m.latent)
+            o.mentions = [m for m in o.mentions if m.roles]
+        return bool(o.mentions)
+
     def __call__(self, doc: Doc) -> Doc:
         mentions = self._resolve(doc, self._candidates(doc))
         text = doc_text(doc)  # built from the tokens on each access: read it once
@@ -116,18 +129,7 @@ class OrganizationsComponent(Candidates, Resolution, Aliases, Linking, Roles, In
         kinds = {id(m): o.kind for o in orgs for m in o.mentions}
         territories = {id(m) for o in orgs if o.actor_only for m in o.mentions}
         self._roles(doc, text, [m for o in orgs for m in o.mentions], kinds, territories)
-        final: list[_Org] = []
-        for o in orgs:
-            if (o.role_gated and not any(m.roles for m in o.mentions)) or self._framed_only(text, o):
-                continue
-            if o.actor_only:
-                if any(m.roles for m in o.mentions):
-                    for m in o.mentions:
-                        m.roles = m.roles or dict(m.latent)
-                o.mentions = [m for m in o.mentions if m.roles]
-                if not o.mentions:
-                    continue
-            final.append(o)
+        final = [o for o in orgs if self._kept(text, o)]
         final.sort(key=lambda o: min(m.start for m in o.mentions))
         if self.lex.states is not None:
             final = merge_home_state(merge_states(final, self.lex.states), self.lex.states)
