@@ -122,3 +122,18 @@ def test_a_company_named_alone_that_gives_is_a_body() -> None:
 def test_a_pronoun_that_gives_is_no_body() -> None:
     rec = extract("Il a offert 10 millions de dirhams au fonds.")
     assert rec.organizations == []
+
+
+def test_a_fund_pays_the_total_it_has_collected_and_each_donor_its_gift() -> None:
+    rec = extract("Les contributions au Fonds spécial de solidarité s'élèvent à 9 milliards de dirhams. La Caisse "
+                  "de dépôt et de gestion (CDG) fait don de 100 millions de dirhams, tandis que l'Union des "
+                  "banques contribue avec 30 millions de dirhams.")
+    assert _alloc(rec, 9_000_000_000).funder == "Fonds spécial de solidarité"
+    assert _alloc(rec, 100_000_000).funder == "CDG"
+
+
+def test_a_body_that_makes_a_gift_pays_it_though_a_list_of_donors_follows() -> None:
+    rec = extract("L'Association des communes, présidée par Mme Sara Idrissi, a fait un don de 500 millions de "
+                  "dirhams. D'autres organismes ont contribué, notamment l'Office des changes (20 millions de "
+                  "dirhams).\nLe groupe Atlas a offert 10 logements d'une valeur de 5 millions de dirhams.")
+    assert _alloc(rec, 500_000_000).funder == "Association des communes"
