@@ -137,3 +137,12 @@ def test_a_body_that_makes_a_gift_pays_it_though_a_list_of_donors_follows() -> N
                   "dirhams. D'autres organismes ont contribué, notamment l'Office des changes (20 millions de "
                   "dirhams).\nLe groupe Atlas a offert 10 logements d'une valeur de 5 millions de dirhams.")
     assert _alloc(rec, 500_000_000).funder == "Association des communes"
+
+
+def test_a_government_that_deploys_an_aid_programme_pays_its_sums() -> None:
+    rec = extract("Après les crues, le gouvernement a annoncé le déploiement d'un vaste programme d'aide au profit "
+                  "des sinistrés. Les familles recevront 5.000 dirhams.")
+    assert _alloc(rec, 5_000).funder == "Gouvernement"
+    rec = extract("Le Souverain a donné ses instructions au gouvernement pour déployer un programme d'aide. Ce plan "
+                  "est doté de 2 milliards de dirhams.")
+    assert _alloc(rec, 2_000_000_000).funder == "Gouvernement"
