@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from extractor.components.enumerations import own_givers
+from extractor.components.enumerations import own_givers, recipients_after
 
 
 @dataclass
@@ -53,3 +53,24 @@ def test_a_body_right_before_its_sum_pairs_only_after_an_explicit_pair() -> None
 def test_one_pair_or_one_body_is_no_list_of_givers() -> None:
     assert _givers("3 MDH de l'INDH pour ce projet", "INDH") == {}
     assert _givers("3 MDH de l'INDH et 2 MDH de l'INDH", "INDH") == {}
+
+
+_TO = re.compile(r"\s+(?:à|au)\s+(?:l'|la\s+)?")
+
+
+def _recipients(text: str, *names: str, payers: frozenset[str] = frozenset()) -> dict[str, str]:
+    found = recipients_after(text, _bodies(text, *names), _sums(text), lambda g: bool(_TO.fullmatch(g)), set(payers))
+    return {text[s:s + 5]: o.key for s, o in found.items()}
+
+
+def test_sums_each_followed_by_its_recipient_go_to_that_body() -> None:
+    assert _recipients("la BEI prête 5 MDH à l'ONEE, 3 MDH à la SNTL et 2 MDH à l'ADM", "BEI", "ONEE", "SNTL", "ADM") == {
+        "5 MDH": "ONEE", "3 MDH": "SNTL", "2 MDH": "ADM"}
+
+
+def test_one_sum_to_one_body_is_no_enumeration() -> None:
+    assert _recipients("la BEI prête 5 MDH à l'ONEE pour 10 ans", "BEI", "ONEE") == {}
+
+
+def test_a_payer_after_a_sum_is_no_recipient() -> None:
+    assert _recipients("5 MDH à l'ONEE et 3 MDH au FEC", "ONEE", "FEC", payers=frozenset({"FEC"})) == {}

@@ -146,3 +146,10 @@ def test_a_government_that_deploys_an_aid_programme_pays_its_sums() -> None:
     rec = extract("Le Souverain a donné ses instructions au gouvernement pour déployer un programme d'aide. Ce plan "
                   "est doté de 2 milliards de dirhams.")
     assert _alloc(rec, 2_000_000_000).funder == "Gouvernement"
+
+
+def test_each_loan_of_a_list_has_the_body_it_goes_to_as_partner() -> None:
+    rec = extract("La BERD a octroyé un prêt de 40 millions d'euros à l'Office national des pêches (ONP), un prêt de "
+                  "60 millions d'euros à la Société nationale de transport (SNTL).")
+    assert _alloc(rec, 40_000_000).partners == ["ONP"]
+    assert _alloc(rec, 60_000_000).partners == ["SNTL"]

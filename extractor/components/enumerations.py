@@ -5,6 +5,8 @@
 - A list of givers each bound to its own share (`3 MDH de l'INDH, 2 MDH du Conseil régional`,
   `l'INDH à hauteur de 3 MDH, la commune 2 MDH`, `une contribution de X de 3 MDH et de Y de 1 MDH`):
   each sum is paid by its own giver; a list is written one way, body then sum or sum then body.
+- A list of sums each followed by its recipient (`un prêt de 50 M€ à l'ONEE, un prêt de 100 M€ à
+  ADM`): each sum's partner is the body it goes to.
 - `respectivement`: bodies named before the word and sums after it (`l'INDH et la commune
   contribuent respectivement à hauteur de 5 et 2 MDH`) pay those sums in order; sums before it and
   bodies after it (`200.000 et 100.000 DH accordés respectivement aux associations X et Y`) go to
@@ -59,6 +61,23 @@ def own_recipients(text: str, orgs: Sequence[E], sums: Sequence[Sum], is_gap: Ca
                 attached[s] = near[-1]
         prev_end = e
     return attached
+
+
+def recipients_after(text: str, orgs: Sequence[E], sums: Sequence[Sum], is_gap: Callable[[str], bool],
+                     payers: set[str]) -> dict[int, E]:
+    """Sum start -> the body written right after it as its recipient (`un prêt de 50 M€ à l'ONEE, un prêt
+    de 100 M€ à ADM`), where at least two sums of the statement go so to distinct bodies; the body
+    stands before the next sum, payers aside."""
+    ordered = sorted(orgs, key=lambda o: o.start)
+    starts = [o.start for o in ordered]
+    out: dict[int, E] = {}
+    for k, (_s, e) in enumerate(sums):
+        i = bisect_right(starts, e - 1)
+        nxt = sums[k + 1][0] if k + 1 < len(sums) else len(text)
+        if i < len(ordered) and ordered[i].start < nxt and ordered[i].key not in payers \
+                and is_gap(text[e:ordered[i].start]):
+            out[sums[k][0]] = ordered[i]
+    return out if len({o.key for o in out.values()}) >= 2 else {}
 
 
 def own_givers(text: str, orgs: Sequence[E], sums: Sequence[Sum], body_sum: Callable[[str], bool],

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from spacy.tokens import Span
 
-from ..enumerations import own_givers, own_recipients, respective
+from ..enumerations import own_givers, own_recipients, recipients_after, respective
 from ..linking_index import DraftStarts
 from .entities import Draft
 
@@ -90,7 +90,8 @@ def link_pairings(ctx: Context, drafts: list[Draft]) -> None:
         hit = c.first("RESPECTIVELY", text[unit.start:unit.end])
         payers, recipients = respective(orgs, sums, unit.start + hit.start if hit else None)
         funders = {o.key for o in orgs if "funder" in o.roles or ctx.cue_of(o) == "payer"}
-        own = own_recipients(text, orgs, sums, gap, funders)
+        own = own_recipients(text, orgs, sums, gap, funders) \
+            or recipients_after(text, orgs, sums, lambda g: c.fullmatch("SUM_RECIPIENT_GAP", g) is not None, funders)
         listed = own_recipients(text, orgs, sums, gap, set())
         lead = text[unit.start:min(listed)] if listed else ""
         # shares of one cost: a word of co-financing before the list or inside it (`X a contribué à hauteur
