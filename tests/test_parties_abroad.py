@@ -153,3 +153,9 @@ def test_each_loan_of_a_list_has_the_body_it_goes_to_as_partner() -> None:
                   "60 millions d'euros à la Société nationale de transport (SNTL).")
     assert _alloc(rec, 40_000_000).partners == ["ONP"]
     assert _alloc(rec, 60_000_000).partners == ["SNTL"]
+
+
+def test_the_body_a_dispatch_credits_after_a_day_issues_it_and_receives_nothing() -> None:
+    rec = extract("La BID a accordé des crédits de 90 millions de dollars à la raffinerie, a indiqué mercredi le "
+                  "ministère des Finances.")
+    assert _org(rec, "ministère des Finances").roles == ["issuer"]
