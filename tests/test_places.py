@@ -26,6 +26,8 @@ def keys(nlp, text: str) -> set[tuple[str, str]]:
 
 POSITIVE = [
     # (id, text, expected (name, type) pairs, all of them, nothing else)
+    ("prefecture-written-loosely", "La session s'est tenue dans la préfecture d'Inezgane Ait melloul.",
+     {("Inezgane-Aït Melloul", "prefecture")}),
     ("facility-located-in-a-town", "L'hôpital provincial de Sefrou et le centre de santé d'Asni ont reçu un scanner.",
      {("Sefrou", "city"), ("Asni", "city")}),
     ("province", "Le gouverneur a inauguré mardi une école dans la province de Taounate.",

@@ -27,6 +27,7 @@ from .model import (
     PlaceMention,
 )
 
+_NEXT_WORDS = tuple(re.compile(r"(?:(?:[ \t]+|-)[\w'’]+){" + str(k) + "}") for k in (1, 2))  # one or two more words
 
 class PlaceSources:
     """Mixin of the component: candidate place mentions from each source."""
@@ -76,7 +77,7 @@ class PlaceSources:
         """Trigger mentions, and the stretches where a territory is an actor (no place there)."""
         out, actors = [], []
         for c in self.grammar.find(text):
-            c = self._known_prefix(c)
+            c = self._known_extension(text, self._known_prefix(c))
             if c.subject:
                 i = int(starts.searchsorted(c.end))
                 if i < len(doc) and doc[i].pos_ in _END_VERBS and not self._undergoes(doc, i):
@@ -123,6 +124,18 @@ class PlaceSources:
             if self.gaz.get(match_key(head, self.spellings)) and words[k].group()[:1].isupper():
                 return replace(c, text=head, end=c.start + len(head))
         return c
+
+    def _known_extension(self, text: str, c: Any) -> Any:
+        """A province, prefecture or region name the text writes with a lower-case or spaced part
+        (`la préfecture d'Inezgane Ait melloul`) reads on to the longest gazetteer name it spells."""
+        if c.type not in (*_PROVINCIAL, "region"):
+            return c
+        best = c
+        for rx in _NEXT_WORDS:
+            m = rx.match(text, c.end)
+            if m is not None and self.gaz.get(match_key(text[c.start:m.end()], self.spellings)):
+                best = replace(c, text=text[c.start:m.end()], end=m.end())
+        return best
 
     def _undergoes(self, doc: Doc, i: int) -> bool:
         """The verb group at token i is one a place is the subject of (`la commune de X a bénéficié`).
