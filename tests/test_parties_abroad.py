@@ -159,3 +159,9 @@ def test_the_body_a_dispatch_credits_after_a_day_issues_it_and_receives_nothing(
     rec = extract("La BID a accordé des crédits de 90 millions de dollars à la raffinerie, a indiqué mercredi le "
                   "ministère des Finances.")
     assert _org(rec, "ministère des Finances").roles == ["issuer"]
+
+
+def test_a_single_gift_to_a_fund_is_its_givers() -> None:
+    rec = extract("Le holding Atlas a décidé d'allouer une contribution financière au Fonds spécial de solidarité, "
+                  "sous la forme d'une aide de 1 milliard de dirhams.")
+    assert _alloc(rec, 1_000_000_000).funder != "Fonds spécial de solidarité"
