@@ -165,3 +165,26 @@ def test_a_single_gift_to_a_fund_is_its_givers() -> None:
     rec = extract("Le holding Atlas a décidé d'allouer une contribution financière au Fonds spécial de solidarité, "
                   "sous la forme d'une aide de 1 milliard de dirhams.")
     assert _alloc(rec, 1_000_000_000).funder != "Fonds spécial de solidarité"
+
+
+def test_bodies_that_associate_with_another_for_a_project_are_parties() -> None:
+    rec = extract("L'Office national du conseil agricole (ONCA) et l'Office national de la sécurité sanitaire (ONSSA) "
+                  "s'associent au ministère de l'Agriculture pour le projet.")
+    assert "partner" in _org(rec, "ONCA").roles and "partner" in _org(rec, "ONSSA").roles
+
+
+def test_public_partners_listed_after_a_colon_are_partners() -> None:
+    rec = extract("Le projet est initié par des partenaires publics : le Conseil provincial, l'Entraide nationale "
+                  "et l'Agence du Nord.")
+    assert all("partner" in _org(rec, n).roles for n in ("Conseil provincial", "Entraide nationale", "Agence du Nord"))
+
+
+def test_a_body_that_will_ensure_the_follow_up_after_an_aside_implements() -> None:
+    rec = extract("La direction provinciale de la Santé assurera, pour sa part, le suivi des travaux.")
+    assert _org(rec, "direction provinciale de la Santé").roles == ["implementer"]
+
+
+def test_a_council_that_decided_with_an_aside_to_devote_a_sum_pays_it() -> None:
+    rec = extract("Le Conseil provincial de Taza a tenu sa session. Le Conseil a décidé, également, de consacrer "
+                  "20.000 DH au transport scolaire.")
+    assert _alloc(rec, 20_000).funder == "Conseil provincial de Taza"
