@@ -188,3 +188,14 @@ def test_a_council_that_decided_with_an_aside_to_devote_a_sum_pays_it() -> None:
     rec = extract("Le Conseil provincial de Taza a tenu sa session. Le Conseil a décidé, également, de consacrer "
                   "20.000 DH au transport scolaire.")
     assert _alloc(rec, 20_000).funder == "Conseil provincial de Taza"
+
+
+def test_a_body_that_announced_the_release_of_a_sum_pays_it() -> None:
+    rec = extract("Après les crues, le gouvernement a annoncé le déblocage de 2 milliards de dirhams pour les sinistrés.")
+    assert _alloc(rec, 2_000_000_000).funder == "Gouvernement"
+
+
+def test_a_council_that_approves_the_programming_of_its_surplus_pays_it() -> None:
+    rec = extract("Le Conseil provincial de Tata, réuni mardi en session ordinaire, a approuvé la programmation de "
+                  "l'excédent de l'exercice 2023 estimé à 5 millions de dirhams.")
+    assert _alloc(rec, 5_000_000).funder == "Conseil provincial de Tata"
