@@ -199,3 +199,10 @@ def test_a_council_that_approves_the_programming_of_its_surplus_pays_it() -> Non
     rec = extract("Le Conseil provincial de Tata, réuni mardi en session ordinaire, a approuvé la programmation de "
                   "l'excédent de l'exercice 2023 estimé à 5 millions de dirhams.")
     assert _alloc(rec, 5_000_000).funder == "Conseil provincial de Tata"
+
+
+def test_the_treasury_regional_investment_centres_and_parliamentary_groups_are_bodies() -> None:
+    rec = extract("Le conseil a adopté une convention avec la Trésorerie générale du Royaume. Les Centres régionaux "
+                  "d'investissement accompagnent les porteurs de projets. Le groupe parlementaire Haraki a interpellé "
+                  "le ministre sur les 2 MMDH.")
+    assert all(_org(rec, n) is not None for n in ("Trésorerie générale", "investissement", "Haraki"))
