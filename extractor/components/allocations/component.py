@@ -18,7 +18,7 @@ from ..linking_index import group_by_unit
 from ..serialize import InstalledRules
 from .context import Captured, Context, capture
 from .drafts import given_drafts, link_pairings, link_parts
-from .entities import read_beneficiaries, read_orgs, read_places
+from .entities import found_in, read_beneficiaries, read_orgs, read_places
 from .funder import find_funder, from_first_part, inherit_funder
 from .partners import give_role
 from .record import build_record
@@ -114,15 +114,17 @@ class AllocationsComponent(InstalledRules):
         amounts = [(i, a) for i, a in amounts if a is not None]
         if not amounts:
             return None
-        ents = (read_orgs(doc, group["orgs_key"]), read_places(group["places_key"]),
-                read_beneficiaries(group["beneficiaries_key"]))
-        return capture(doc, amounts, ents, self.settings)
+        found = (found_in(group["orgs_key"], "org"), found_in(group["places_key"], "place"),
+                 found_in(group["beneficiaries_key"], "beneficiary"))
+        return capture(doc, amounts, found, self.settings)
 
     def link_captured(self, cap: Captured | None) -> list[dict[str, Any]]:
         """The allocation records of a captured document, in amount order."""
         if cap is None:
             return []
-        ctx = Context(cap, self.cues, self.settings)
+        orgs, places, bens = cap.found
+        ents = (read_orgs(cap.text, orgs), read_places(cap.text, places), read_beneficiaries(cap.text, bens))
+        ctx = Context(cap, ents, self.cues, self.settings)
         drafts = given_drafts(ctx, cap.amounts)
         ctx.by_unit = group_by_unit(drafts)
         link_parts(ctx, drafts)

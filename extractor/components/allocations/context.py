@@ -19,7 +19,7 @@ from ...normalizers.dates import DatelineMatch
 from ...text import doc_text
 from ..linking_index import PlacesByType
 from .cues import cast_orgs
-from .entities import Draft, Ent
+from .entities import Draft, Ent, Found
 from .funder import Governor, governors, main_funder
 from .places import main_place, not_spent
 from .settings import Settings
@@ -28,30 +28,32 @@ from .settings import Settings
 @dataclass(slots=True)
 class Captured:
     """All the linking reads of a Doc, as plain values: the text, the sums (with their index in the
-    amounts group), the mentions, the title and dateline, and each sum's governing verb in the parse."""
+    amounts group), the organisation, place and beneficiary mentions (`Found`), the title and dateline,
+    and each sum's governing verb in the parse (by the sum's start)."""
 
     text: str
     amounts: list[tuple[int, Any]]
-    ents: tuple[list[Ent], list[Ent], list[Ent]]
+    found: tuple[list[Found], list[Found], list[Found]]
     title: tuple[int, int] | None = None
     dateline: tuple[int, int] | None = None
     parsed: bool = False
-    governors: dict[tuple[int, int], Governor] = field(default_factory=dict)
+    governors: dict[int, Governor] = field(default_factory=dict)
 
 
-def capture(doc: Doc, amounts: list[tuple[int, Any]], ents: tuple[list[Ent], list[Ent], list[Ent]],
+def capture(doc: Doc, amounts: list[tuple[int, Any]], found: tuple[list[Found], list[Found], list[Found]],
             settings: Settings) -> Captured:
     """What the linking needs of `doc`, read once."""
     parsed = doc.has_annotation("DEP")  # a scan of every token: once per document, not per sum
-    return Captured(doc_text(doc), amounts, ents, _title(doc), _dateline(doc), parsed,
+    return Captured(doc_text(doc), amounts, found, _title(doc), _dateline(doc), parsed,
                     governors(doc, [a for _i, a in amounts], settings) if parsed else {})
 
 
 class Context:
     """What the linking steps read of one document, indexed."""
 
-    def __init__(self, cap: Captured, c: AllocationCues, settings: Settings) -> None:
-        orgs, places, bens = cap.ents
+    def __init__(self, cap: Captured, ents: tuple[list[Ent], list[Ent], list[Ent]], c: AllocationCues,
+                 settings: Settings) -> None:
+        orgs, places, bens = ents
         self.text = cap.text
         self.parsed = cap.parsed
         self.governors = cap.governors

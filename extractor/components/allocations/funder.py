@@ -157,7 +157,7 @@ def _pay_for_organ(ctx: Context, d: Draft) -> None:
 def governing_org(ctx: Context, a: Any) -> tuple[Ent | None, bool]:
     """The organisation that is subject or agent of the verb governing the sum (dependency parse),
     and whether that verb is a giving verb. A verb coordinated to another shares its subject."""
-    gov = ctx.governors.get((a.start, a.end)) if ctx.parsed else None
+    gov = ctx.governors.get(a.start) if ctx.parsed else None
     if gov is None:
         return None, False
     verb_text, subjects = gov
@@ -168,11 +168,12 @@ def governing_org(ctx: Context, a: Any) -> tuple[Ent | None, bool]:
     return None, False
 
 
-def governors(doc: Doc, amounts: list[Any], settings: Settings) -> dict[tuple[int, int], Governor]:
-    """Each sum's governing verb (`Governor`), read from the parse while the Doc is there: the verb a
-    few heads up from the sum's root, then its subjects or agents, then those of the verb it is
-    coordinated to, `settings.conj_hops` verbs at most."""
-    out: dict[tuple[int, int], Governor] = {}
+def governors(doc: Doc, amounts: list[Any], settings: Settings) -> dict[int, Governor]:
+    """Each sum's governing verb (`Governor`) by the sum's start (sums do not overlap), read from the
+    parse while the Doc is there: the verb a few heads up from the sum's root, then its subjects or
+    agents, then those of the verb it is coordinated to, `settings.conj_hops` verbs at most."""
+    out: dict[int, Governor] = {}
+    verbs: dict[str, str] = {}  # one string per verb form
     for a in amounts:
         span = doc.char_span(a.start, a.end, alignment_mode="expand")
         if span is None:
@@ -190,7 +191,7 @@ def governors(doc: Doc, amounts: list[Any], settings: Settings) -> dict[tuple[in
             if verb.dep_ != "conj" or verb.head.i == verb.i:
                 break
             verb = verb.head
-        out[(a.start, a.end)] = (tok.text, tuple(subjects))
+        out[a.start] = (verbs.setdefault(tok.text, tok.text), tuple(subjects))
     return out
 
 
