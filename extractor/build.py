@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
-from functools import cache, lru_cache
+from collections.abc import Callable
+from functools import cache, lru_cache, partial
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
@@ -62,11 +63,27 @@ def build_record(doc: Doc, nlp: Language, *, id: str, source: str, encoding: str
 
 def export_fields(doc: Doc, nlp: Language) -> dict[str, Any]:
     """Every component's `export(doc)`, merged: plain values (no span), so the Doc can go once they are out."""
-    fields: dict[str, Any] = {}
+    return merged(detached_exports(doc, nlp))
+
+
+def detached_exports(doc: Doc, nlp: Language) -> list[Callable[[], dict[str, Any]]]:
+    """Every component's export as a function of what it reads off `doc` now (`detach`), in pipeline
+    order: called once the Doc is gone, a long text's exported values are never beside its Doc."""
+    out: list[Callable[[], dict[str, Any]]] = []
     for _name, proc in nlp.pipeline:
-        export = getattr(proc, "export", None)
-        if export is not None:
-            fields.update(export(doc))
+        detach, export = getattr(proc, "detach", None), getattr(proc, "export", None)
+        if detach is not None:
+            out.append(detach(doc))
+        elif export is not None:  # a component without `detach`: its fields now
+            out.append(partial(dict, export(doc)))
+    return out
+
+
+def merged(exports: list[Callable[[], dict[str, Any]]]) -> dict[str, Any]:
+    """The fields of `detached_exports`, merged in order; each export is dropped once called."""
+    fields: dict[str, Any] = {}
+    while exports:
+        fields.update(exports.pop(0)())
     return fields
 
 

@@ -225,20 +225,23 @@ LINKER = "communique_allocations"
 def analyse_fields(nlp: Any, text: str) -> dict[str, Any]:
     """Every component's exported fields (`build.export_fields`) of `text`, the way `analyse` goes.
 
-    A long text's Doc goes before the allocations component links the sums: that component reads the
-    Doc once (`capture`: sums, mentions, each sum's governing verb) and links without it, so the Doc
-    (120 bytes a token, 0.47 GB at 20 MB) and the allocation records are never in memory together."""
-    from .build import export_fields
+    A long text's Doc goes before the allocations component links the sums and before any field is
+    exported: that component reads the Doc once (`capture`: sums, mentions, each sum's governing verb)
+    and links without it, and every export is a function of the values read off it (`detach`), so the
+    Doc (120 bytes a token, 0.47 GB at 20 MB) is never beside the allocation records or the fields."""
+    from .build import detached_exports, export_fields, merged
 
     names = [name for name, _ in own_components(nlp)]
     linker = nlp.get_pipe(LINKER) if names and names[-1] == LINKER else None
     if not needs_pieces(text) or not hasattr(linker, "capture"):
         return export_fields(analyse(nlp, text), nlp)
     doc = analyse_long(nlp, text, until=LINKER)
-    fields = export_fields(doc, nlp)  # the linker's own export is empty here: its records come below
-    captured, orgs = linker.capture(doc), fields.get("organizations", [])
-    del doc  # nothing else holds it: the captured values are plain
+    exports = detached_exports(doc, nlp)  # the linker's own gives no records here: they come below
+    captured = linker.capture(doc)
+    del doc  # nothing else holds it: what the exports and the capture read of it is plain values
     release_freed_memory()
+    fields = merged(exports)
+    orgs = fields.get("organizations", [])
     records = linker.link_captured(captured)
     del captured
     give_roles(orgs, records)  # the organisations' exported records are the component's own dicts

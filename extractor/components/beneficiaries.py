@@ -31,7 +31,7 @@ from ..text import doc_text
 from .columns import tokens_with
 from .keys import span_group
 from .sentences import after_name_word, sentence_bounds, sentence_of
-from .serialize import InstalledRules
+from .serialize import InstalledRules, Later
 
 SPAN_KEY = "beneficiaries"
 PATTERNS_FILE = "beneficiaries.jsonl"
@@ -339,7 +339,12 @@ class BeneficiariesComponent(InstalledRules):
         return False
 
     def export(self, doc: Doc) -> dict[str, Any]:
-        return {"beneficiaries": group_mentions(doc.spans.get(self.span_key, []))}
+        return self.detach(doc)()
+
+    def detach(self, doc: Doc) -> Later:
+        """`export` as a function of the values read off `doc` now."""
+        found = [s._.beneficiary for s in doc.spans.get(self.span_key, [])]
+        return lambda: {"beneficiaries": group_mentions(found)}
 
 
 def _in_proper_name(span: Span) -> bool:
@@ -358,12 +363,11 @@ def _org_kind(span: Span) -> str | None:
     return str(kind) if kind is not None else None
 
 
-def group_mentions(spans: Iterable[Span]) -> list[dict[str, Any]]:
+def group_mentions(found: Iterable[BeneficiaryMatch]) -> list[dict[str, Any]]:
     """One entry per category, in order of first mention, each with all its mentions."""
     out: dict[str, dict[str, Any]] = {}
     seen: set[tuple[str, str, int, int]] = set()  # a set, not a scan of the mentions: linear on long texts
-    for s in spans:
-        m: BeneficiaryMatch = s._.beneficiary
+    for m in found:
         for cat in m.categories:
             entry = out.setdefault(cat, {"category": cat, "mentions": [], "rule": m.rule})
             if (cat, m.text, m.start, m.end) not in seen:

@@ -15,7 +15,7 @@ from spacy.tokens import Doc, Span
 from ...normalizers.allocations import ALLOCATIONS_FILE, AllocationCues, cues
 from ..keys import span_group
 from ..linking_index import group_by_unit
-from ..serialize import InstalledRules
+from ..serialize import InstalledRules, Later
 from .context import Captured, Context, capture
 from .drafts import given_drafts, link_pairings, link_parts
 from .entities import found_in, read_beneficiaries, read_orgs, read_places
@@ -99,8 +99,12 @@ class AllocationsComponent(InstalledRules):
 
     def export(self, doc: Doc) -> dict[str, Any]:
         """The record fields this component contributes: `allocations`."""
-        records = doc._.allocations if Doc.has_extension("allocations") else None
-        return {"allocations": [dict(r) for r in (records or [])]}
+        return self.detach(doc)()
+
+    def detach(self, doc: Doc) -> Later:
+        """`export` as a function of the records left on `doc`."""
+        records = (doc._.allocations if Doc.has_extension("allocations") else None) or []
+        return lambda: {"allocations": [dict(r) for r in records]}
 
     def link(self, doc: Doc) -> list[dict[str, Any]]:
         """The allocation records of a processed Doc, in amount order."""
