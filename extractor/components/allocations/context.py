@@ -33,14 +33,14 @@ class Captured:
 
     text: str
     amounts: list[tuple[int, Any]]
-    found: tuple[list[Found], list[Found], list[Found]]
+    found: tuple[Found, Found, Found]
     title: tuple[int, int] | None = None
     dateline: tuple[int, int] | None = None
     parsed: bool = False
     governors: dict[int, Governor] = field(default_factory=dict)
 
 
-def capture(doc: Doc, amounts: list[tuple[int, Any]], found: tuple[list[Found], list[Found], list[Found]],
+def capture(doc: Doc, amounts: list[tuple[int, Any]], found: tuple[Found, Found, Found],
             settings: Settings) -> Captured:
     """What the linking needs of `doc`, read once."""
     parsed = doc.has_annotation("DEP")  # a scan of every token: once per document, not per sum
