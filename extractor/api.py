@@ -10,10 +10,10 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .build import export_fields, make_record
+from .build import make_record
 from .errors import ExtractorError, InputError
 from .io import Document, list_inputs, suffixes
-from .pieces import analyse
+from .pieces import analyse_fields
 from .pipeline import DEFAULT_MODEL, load_pipeline
 from .records import Communique
 from .runner import Options, iter_results
@@ -27,10 +27,10 @@ def extract(text: str, id: str | None = None, *, model: str = DEFAULT_MODEL, fas
     """One text into one validated record (the pipeline is built once per process).
 
     `ner=True` adds the model's statistical NER (LOC entities fill place gaps); slower. Long or
-    hostile texts take the CLI's path (`pieces.analyse`): the model runs over bounded pieces.
+    hostile texts take the CLI's path (`pieces.analyse_fields`): the model runs over bounded pieces.
     """
     nlp = load_pipeline(model, fast, ner)
-    fields = export_fields(analyse(nlp, text), nlp)  # the Doc goes before the record is validated
+    fields = analyse_fields(nlp, text)  # the Doc goes before the record is validated
     rid = id or "doc"
     return make_record(fields, nlp, text, id=rid, source=source or rid)
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
-from functools import cache, lru_cache
+from collections.abc import Callable
+from functools import cache, lru_cache, partial
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
@@ -62,11 +63,27 @@ def build_record(doc: Doc, nlp: Language, *, id: str, source: str, encoding: str
 
 def export_fields(doc: Doc, nlp: Language) -> dict[str, Any]:
     """Every component's `export(doc)`, merged: plain values (no span), so the Doc can go once they are out."""
-    fields: dict[str, Any] = {}
+    return merged(detached_exports(doc, nlp))
+
+
+def detached_exports(doc: Doc, nlp: Language) -> list[Callable[[], dict[str, Any]]]:
+    """Every component's export as a function of what it reads off `doc` now (`detach`), in pipeline
+    order: called once the Doc is gone, a long text's exported values are never beside its Doc."""
+    out: list[Callable[[], dict[str, Any]]] = []
     for _name, proc in nlp.pipeline:
-        export = getattr(proc, "export", None)
-        if export is not None:
-            fields.update(export(doc))
+        detach, export = getattr(proc, "detach", None), getattr(proc, "export", None)
+        if detach is not None:
+            out.append(detach(doc))
+        elif export is not None:  # a component without `detach`: its fields now
+            out.append(partial(dict, export(doc)))
+    return out
+
+
+def merged(exports: list[Callable[[], dict[str, Any]]]) -> dict[str, Any]:
+    """The fields of `detached_exports`, merged in order; each export is dropped once called."""
+    fields: dict[str, Any] = {}
+    while exports:
+        fields.update(exports.pop(0)())
     return fields
 
 
@@ -124,10 +141,20 @@ def dump_json_dropping(record: Communique) -> str:
     emptied in `record` once written, so the record is spent.
 
     On a long text the record's models and its JSON are the two largest things in memory (0.5 and
-    0.16 GB at 20 MB of text): this way the models of a list go as its JSON comes."""
-    parts: list[str] = []
+    0.16 GB at 20 MB of text): this way the models of a list go as its JSON comes. The fields' JSON is
+    kept as UTF-8 bytes (what pydantic makes; half the size of a str holding a character past U+00FF)
+    and joined once, then decoded once: no str copy of each field, of their join and of the braced
+    join (three copies of the whole JSON at once before)."""
+    serializer = record.__pydantic_serializer__
+    parts: list[bytes | memoryview] = [b"{"]
     for name in type(record).model_fields:
-        parts.append(record.model_dump_json(include={name})[1:-1])  # '"name":value' of '{"name":value}'
+        if len(parts) > 1:
+            parts.append(b",")
+        # what `model_dump_json(include={name})` decodes: b'{"name":value}'; its inside, not copied
+        parts.append(memoryview(serializer.to_json(record, include={name}))[1:-1])
         if name in _LIST_FIELDS:
             setattr(record, name, [])
-    return "{" + ",".join(parts) + "}"
+    parts.append(b"}")
+    joined = b"".join(parts)
+    del parts
+    return joined.decode()

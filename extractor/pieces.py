@@ -18,6 +18,7 @@ from typing import Any
 
 from spacy.tokens import Doc
 
+from .components.allocations.component import give_roles
 from .pipeline import COMPONENTS
 from .text import TEXT_KEY
 
@@ -185,8 +186,10 @@ def _doc_length(doc: Doc) -> int:
     return last.idx + len(last.text_with_ws)
 
 
-def analyse_long(nlp: Any, text: str, limit: int = MODEL_PIECE_CHARS, max_run: int = MAX_RUN_CHARS) -> Doc:
-    """A long text as one Doc: the model runs piece by piece, the project's components on the whole.
+def analyse_long(nlp: Any, text: str, limit: int = MODEL_PIECE_CHARS, max_run: int = MAX_RUN_CHARS,
+                 until: str | None = None) -> Doc:
+    """A long text as one Doc: the model runs piece by piece, the project's components on the whole
+    (those before `until` only, when given).
 
     Memory stays bounded: the model sees `MODEL_GROUP` pieces at a time, and of each piece only the
     token attributes the components read are kept (compact columns), not the piece's Doc.
@@ -205,12 +208,45 @@ def analyse_long(nlp: Any, text: str, limit: int = MODEL_PIECE_CHARS, max_run: i
     if _doc_length(doc) != len(text):  # pragma: no cover - guards the offsets contract
         raise ValueError("re-joined pieces differ from the text")
     doc.user_data[TEXT_KEY] = text  # spares the components rebuilding it from every token
-    for _name, proc in own_components(nlp):
+    for name, proc in own_components(nlp):
+        if name == until:
+            break
         doc = proc(doc)
         # what a component freed (its working lists and arrays) goes back before the next one runs:
         # glibc keeps freed heap resident, and the next component's objects do not all reuse it
         release_freed_memory()
     return doc
+
+
+LINKER = "communique_allocations"
+"""The last component, which reads the others' values and, of the Doc, only what `capture` takes."""
+
+
+def analyse_fields(nlp: Any, text: str) -> dict[str, Any]:
+    """Every component's exported fields (`build.export_fields`) of `text`, the way `analyse` goes.
+
+    A long text's Doc goes before the allocations component links the sums and before any field is
+    exported: that component reads the Doc once (`capture`: sums, mentions, each sum's governing verb)
+    and links without it, and every export is a function of the values read off it (`detach`), so the
+    Doc (120 bytes a token, 0.47 GB at 20 MB) is never beside the allocation records or the fields."""
+    from .build import detached_exports, export_fields, merged
+
+    names = [name for name, _ in own_components(nlp)]
+    linker = nlp.get_pipe(LINKER) if names and names[-1] == LINKER else None
+    if not needs_pieces(text) or not hasattr(linker, "capture"):
+        return export_fields(analyse(nlp, text), nlp)
+    doc = analyse_long(nlp, text, until=LINKER)
+    exports = detached_exports(doc, nlp)  # the linker's own gives no records here: they come below
+    captured = linker.capture(doc)
+    del doc  # nothing else holds it: what the exports and the capture read of it is plain values
+    release_freed_memory()
+    fields = merged(exports)
+    orgs = fields.get("organizations", [])
+    records = linker.link_captured(captured)
+    del captured
+    give_roles(orgs, records)  # the organisations' exported records are the component's own dicts
+    fields["allocations"] = [dict(r) for r in records]
+    return fields
 
 
 def analyse(nlp: Any, text: str) -> Doc:

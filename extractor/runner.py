@@ -25,7 +25,7 @@ from spacy.tokens import Doc
 from .build import _patterns_digest, dump_json_dropping, export_fields, make_record, text_sha256
 from .dupes import signature
 from .io import DEFAULT_MAX_BYTES, Document, Failure, doc_id, read_path
-from .pieces import MODEL_CHUNK_CHARS, analyse_long, needs_pieces, release_freed_memory
+from .pieces import MODEL_CHUNK_CHARS, analyse_fields, needs_pieces, release_freed_memory
 from .pipeline import DEFAULT_MODEL, load_pipeline
 from .records import Communique
 from .workers import stop_workers, watch_parent
@@ -163,11 +163,12 @@ def process_chunk(items: list[Item | Result], options: Options, known: dict[str,
     return results
 
 
-def _parsed(nlp: Any, docs: list[Document], batch_size: int) -> Iterator[Doc | Exception]:
+def _parsed(nlp: Any, docs: list[Document], batch_size: int) -> Iterator[Doc | dict[str, Any] | Exception]:
     """Each document's Doc (or the exception that stopped it), in order, made only when asked for.
 
-    The short texts go through `nlp.pipe` together; a long one is analysed when its turn comes, so
-    the caller builds its record and drops it before the next long text is read into a Doc.
+    The short texts go through `nlp.pipe` together; a long one is analysed when its turn comes, and
+    comes as its exported fields (`pieces.analyse_fields`: its Doc already gone), so the caller builds
+    its record before the next long text is read into a Doc.
     """
     long = [needs_pieces(d.text) for d in docs]
     short = [d.text for d, is_long in zip(docs, long, strict=True) if not is_long]
@@ -180,10 +181,10 @@ def _parsed(nlp: Any, docs: list[Document], batch_size: int) -> Iterator[Doc | E
         yield _parse_one(nlp, d.text, is_long, parsed)
 
 
-def _parse_one(nlp: Any, text: str, is_long: bool, parsed: deque[Doc] | None) -> Doc | Exception:
+def _parse_one(nlp: Any, text: str, is_long: bool, parsed: deque[Doc] | None) -> Doc | dict[str, Any] | Exception:
     try:
         if is_long:
-            return analyse_long(nlp, text)
+            return analyse_fields(nlp, text)
         return nlp(text) if parsed is None else parsed.popleft()
     except Exception as e:
         return e
@@ -212,9 +213,11 @@ def _analyse(nlp: Any, docs: list[Document], options: Options) -> Iterator[tuple
         yield (None, built) if isinstance(built, Failure) else (built, None)
 
 
-def _export(nlp: Any, d: Document, doc: Doc | Exception) -> dict[str, Any] | Failure:
+def _export(nlp: Any, d: Document, doc: Doc | dict[str, Any] | Exception) -> dict[str, Any] | Failure:
     if isinstance(doc, Exception):
         return Failure(d.source, "ExtractionError", f"{type(doc).__name__}: {doc}"[:500], id=d.id)
+    if isinstance(doc, dict):  # a long text's fields, exported as its analysis went
+        return doc
     try:
         return export_fields(doc, nlp)
     except Exception as e:

@@ -240,15 +240,15 @@ def test_longtext_chunk_keeps_one_doc_alive_and_drops_it_before_the_record(fast_
     """Several long documents in one chunk: each Doc is freed before the record is validated and before
     the next is analysed (all the chunk's Docs stayed alive until its last record, and each Doc stayed
     through validation and serialisation: at 20 MB, 0.5 GB of Doc beside the record being built)."""
-    from extractor import runner
+    from extractor import pieces, runner
 
     docs: list[weakref.ref[Any]] = []
     alive_at: dict[str, int] = {"analyse": 0, "validate": 0}
-    analyse, make = runner.analyse_long, runner.make_record
+    analyse, make = pieces.analyse_long, runner.make_record
 
-    def watched_analyse(nlp: Any, text: str) -> Any:
+    def watched_analyse(nlp: Any, text: str, **kw: Any) -> Any:
         alive_at["analyse"] = max(alive_at["analyse"], sum(r() is not None for r in docs))
-        doc = analyse(nlp, text, limit=len(DISPATCH) * 4)
+        doc = analyse(nlp, text, limit=len(DISPATCH) * 4, **kw)
         docs.append(weakref.ref(doc))
         return doc
 
@@ -257,13 +257,46 @@ def test_longtext_chunk_keeps_one_doc_alive_and_drops_it_before_the_record(fast_
         return make(*args, **kw)
 
     monkeypatch.setattr(runner, "needs_pieces", lambda text: True)
-    monkeypatch.setattr(runner, "analyse_long", watched_analyse)
+    monkeypatch.setattr(pieces, "needs_pieces", lambda text: True)
+    monkeypatch.setattr(pieces, "analyse_long", watched_analyse)
     monkeypatch.setattr(runner, "make_record", watched_make)
     inputs = [Document(f"d{i}", f"d{i}", DISPATCH * (10 + i)) for i in range(4)]
     results = process_chunk(inputs, Options(fast=True, fingerprint="0"))
     assert [r.failure for r in results] == [None] * 4
     assert len(docs) == 4
     assert alive_at == {"analyse": 0, "validate": 0}
+
+
+def test_longtext_doc_is_gone_before_the_sums_are_linked_and_the_fields_are_the_docs(nlp, monkeypatch) -> None:
+    """A long text's allocations are linked from what their component captured of the Doc, once the Doc
+    is gone (the Doc and the allocation records were the peak at 20 MB, together); every exported field,
+    the organisations' roles the allocations give back included, is what the whole-Doc path gives."""
+    from extractor import pieces
+    from extractor.build import export_fields
+
+    text = (DISPATCH + "Le Conseil régional a accordé 2 MDH à l'association Amal, qui a reçu 1 MDH de l'ADS.\n") * 40
+    want = export_fields(analyse_long(nlp, text, limit=5000), nlp)
+    linker = nlp.get_pipe(pieces.LINKER)
+    docs: list[weakref.ref[Any]] = []
+    alive_at_link: list[bool] = []
+    analyse, link = pieces.analyse_long, type(linker).link_captured
+
+    def watched_analyse(nlp: Any, text: str, **kw: Any) -> Any:
+        doc = analyse(nlp, text, limit=5000, **kw)
+        docs.append(weakref.ref(doc))
+        return doc
+
+    def watched_link(self: Any, cap: Any) -> Any:
+        alive_at_link.append(any(r() is not None for r in docs))
+        return link(self, cap)
+
+    monkeypatch.setattr(pieces, "needs_pieces", lambda text: True)
+    monkeypatch.setattr(pieces, "analyse_long", watched_analyse)
+    monkeypatch.setattr(type(linker), "link_captured", watched_link)
+    got = pieces.analyse_fields(nlp, text)
+    assert alive_at_link == [False]
+    assert want["allocations"] and any("funder" in o["roles"] for o in want["organizations"])
+    assert got == want
 
 
 def test_longtext_minhash_memory_does_not_grow_with_the_shingles() -> None:
@@ -295,7 +328,7 @@ def test_longtext_sentence_lookup_answers_as_a_scan_without_rescanning() -> None
         r = random.Random(seed)
         starts = sorted(r.sample(range(1, 200), r.randint(0, 12)))
         bounds = Sentences((s, e, s, e) for s, e in zip([0, *starts], [*starts, 200], strict=True))
-        assert bounds.starts == [b[2] for b in bounds]
+        assert list(bounds.starts) == [b[2] for b in bounds]
         for i in range(0, 200, 7):
             assert sentence_of(bounds, i) == sentence_of(list(bounds), i)
             first, end = sentence_of(bounds, i)[2:]

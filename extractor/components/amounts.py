@@ -9,7 +9,7 @@ from spacy.tokens import Doc, Span
 
 from ..normalizers.amounts import AmountGrammar, AmountMatch, grammar
 from ..text import doc_text
-from .serialize import InstalledRules
+from .serialize import InstalledRules, Later
 from .spans import value_spans
 
 SPAN_KEY = "amounts"
@@ -43,7 +43,12 @@ class AmountsComponent(InstalledRules):
         return doc
 
     def export(self, doc: Doc) -> dict[str, Any]:
-        return {"amounts": [amount_dict(s._.amount) for s in doc.spans.get(self.span_key, [])]}
+        return self.detach(doc)()
+
+    def detach(self, doc: Doc) -> Later:
+        """`export` as a function of the values read off `doc` now."""
+        found = [s._.amount for s in doc.spans.get(self.span_key, [])]
+        return lambda: {"amounts": [amount_dict(m) for m in found]}
 
 
 def amount_dict(m: AmountMatch) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -31,7 +31,7 @@ from ..text import doc_text
 from .columns import tokens_with
 from .keys import span_group
 from .sentences import after_name_word, sentence_bounds, sentence_of
-from .serialize import InstalledRules
+from .serialize import InstalledRules, Later
 
 SPAN_KEY = "beneficiaries"
 PATTERNS_FILE = "beneficiaries.jsonl"
@@ -59,9 +59,10 @@ class BeneficiaryRule(Rule):
     overlay: bool = False
 
 
-@dataclass
+@dataclass(slots=True)
 class BeneficiaryMatch:
-    """What one mention names: its categories and the rule that found it (`span._.beneficiary`)."""
+    """What one mention names: its categories and the rule that found it (`span._.beneficiary`).
+    Slotted: a long report holds one per mention (80 000 at 20 MB)."""
 
     categories: list[str]
     rule: str
@@ -70,13 +71,12 @@ class BeneficiaryMatch:
     text: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class _Candidate:
     start: int
     end: int
     rule: BeneficiaryRule
     blocking: bool = True
-    extra: list[str] = field(default_factory=list)
 
 
 def inflections(word: str) -> set[str]:
@@ -255,28 +255,24 @@ class BeneficiariesComponent(InstalledRules):
         lex = self.lexicon
         cues: list[tuple[int, int]] = []
         candidates: list[_Candidate] = []
-        seen: set[tuple[int, int, str]] = set()
-        matches = lex.token_matches(doc) + list(lex.by_form(doc)) + list(lex.by_lemma(doc))
+        # each (rule, start, end) once, in the order found (a rule's id and its hash go together)
+        matches = dict.fromkeys(itertools.chain(lex.token_matches(doc), lex.by_form(doc), lex.by_lemma(doc)))
         sents = sentence_bounds(doc)
         text = doc_text(doc)  # a join over all tokens in spaCy: read once
         for match_id, start, end in matches:
-            rid = doc.vocab.strings[match_id]
-            if (start, end, rid) in seen:
-                continue
-            seen.add((start, end, rid))
-            rule = lex.rules[rid]
+            rule = lex.rules[doc.vocab.strings[match_id]]
             if rule.label == "CUE":
                 cues.append((start, end))
             else:
                 candidates.append(_Candidate(start, end, rule, blocking=not rule.overlay))
         kept = self._resolve(candidates)
-        blocked = self._org_tokens(doc) if self.skip_org_names else set()
+        blocked = self._org_tokens(doc) if self.skip_org_names else bytearray(len(doc))
         spans: list[Span] = []
         for c in kept:
             if c.rule.label == "NOT_GROUP":
                 continue
             span = doc[c.start : c.end]
-            if any(i in blocked for i in range(c.start, c.end)) or _in_proper_name(span):
+            if any(blocked[c.start:c.end]) or _in_proper_name(span):
                 continue
             if self._is_share(text, span, sents):
                 continue
@@ -305,14 +301,16 @@ class BeneficiariesComponent(InstalledRules):
         kept += [c for c in candidates if not c.blocking and not any(i in not_group for i in range(c.start, c.end))]
         return kept
 
-    def _org_tokens(self, doc: Doc) -> set[int]:
-        """Tokens inside an organisation's name that is not a programme (`Union nationale des femmes`)."""
-        out: set[int] = set()
-        spans = [e for e in doc.ents if e.label_ == "ORG"] + list(span_group(doc, self.orgs_key, self.name, "orgs_key"))
-        for s in spans:
+    def _org_tokens(self, doc: Doc) -> bytearray:
+        """A flag per token, set inside an organisation's name that is not a programme (`Union nationale
+        des femmes`): one byte a token, where a set of their indices took about 60 bytes a token inside
+        names (tens of MB at 20 MB of text, beside the Doc)."""
+        out = bytearray(len(doc))
+        ents = [e for e in doc.ents if e.label_ == "ORG"]
+        for s in itertools.chain(ents, span_group(doc, self.orgs_key, self.name, "orgs_key")):
             if self.lexicon.programme_head.search(s.text) or _org_kind(s) == "programme":
                 continue
-            out.update(range(s.start, s.end))
+            out[s.start:s.end] = b"\x01" * (s.end - s.start)
         return out
 
     def _is_share(self, text: str, span: Span, sents: list[tuple[int, int, int, int]]) -> bool:
@@ -341,7 +339,12 @@ class BeneficiariesComponent(InstalledRules):
         return False
 
     def export(self, doc: Doc) -> dict[str, Any]:
-        return {"beneficiaries": group_mentions(doc.spans.get(self.span_key, []))}
+        return self.detach(doc)()
+
+    def detach(self, doc: Doc) -> Later:
+        """`export` as a function of the values read off `doc` now."""
+        found = [s._.beneficiary for s in doc.spans.get(self.span_key, [])]
+        return lambda: {"beneficiaries": group_mentions(found)}
 
 
 def _in_proper_name(span: Span) -> bool:
@@ -360,12 +363,11 @@ def _org_kind(span: Span) -> str | None:
     return str(kind) if kind is not None else None
 
 
-def group_mentions(spans: Iterable[Span]) -> list[dict[str, Any]]:
+def group_mentions(found: Iterable[BeneficiaryMatch]) -> list[dict[str, Any]]:
     """One entry per category, in order of first mention, each with all its mentions."""
     out: dict[str, dict[str, Any]] = {}
     seen: set[tuple[str, str, int, int]] = set()  # a set, not a scan of the mentions: linear on long texts
-    for s in spans:
-        m: BeneficiaryMatch = s._.beneficiary
+    for m in found:
         for cat in m.categories:
             entry = out.setdefault(cat, {"category": cat, "mentions": [], "rule": m.rule})
             if (cat, m.text, m.start, m.end) not in seen:

@@ -10,7 +10,7 @@ from spacy.tokens import Doc, Span
 from ..normalizers.dates import DateGrammar, find_dates, grammar
 from ..text import doc_text
 from .keys import span_group
-from .serialize import InstalledRules
+from .serialize import InstalledRules, Later
 from .spans import value_spans
 
 SPAN_KEY = "dates"
@@ -70,10 +70,17 @@ class DatesComponent(InstalledRules):
             "ans", "années", "mois", "jours", "semaines"}
 
     def export(self, doc: Doc) -> dict[str, Any]:
-        seen: dict[Any, dict[str, Any]] = {}
-        for s in doc.spans.get(self.span_key, []):
-            m = s._.date
-            if m.value not in seen:
-                seen[m.value] = {"text": m.text, "start": m.start, "end": m.end, "value": m.value,
-                                 "granularity": m.granularity, "rule": m.rule}
-        return {"dates": list(seen.values()), "date": doc._.doc_date}
+        return self.detach(doc)()
+
+    def detach(self, doc: Doc) -> Later:
+        """`export` as a function of the values read off `doc` now."""
+        found, doc_date = [s._.date for s in doc.spans.get(self.span_key, [])], doc._.doc_date
+
+        def later() -> dict[str, Any]:
+            seen: dict[Any, dict[str, Any]] = {}
+            for m in found:
+                if m.value not in seen:
+                    seen[m.value] = {"text": m.text, "start": m.start, "end": m.end, "value": m.value,
+                                     "granularity": m.granularity, "rule": m.rule}
+            return {"dates": list(seen.values()), "date": doc_date}
+        return later

@@ -10,7 +10,7 @@ from spacy.tokens import Doc
 
 from ..normalizers.dates import DateGrammar, DatelineMatch, find_dateline, find_issue_line, grammar
 from ..text import doc_text
-from .serialize import InstalledRules
+from .serialize import InstalledRules, Later
 
 MAX_TITLE_CHARS = 220
 _MD_HEADING = re.compile(r"#{1,6}[ \t]+")
@@ -44,6 +44,14 @@ class HeaderComponent(InstalledRules):
         return doc
 
     def export(self, doc: Doc) -> dict[str, Any]:
+        return self.detach(doc)()
+
+    def detach(self, doc: Doc) -> Later:
+        """`export` as a function: the title and dateline are small, read now."""
+        out = self._fields(doc)
+        return lambda: out
+
+    def _fields(self, doc: Doc) -> dict[str, Any]:
         dl: DatelineMatch | None = doc._.dateline or doc._.issue_line
         title = doc._.title
         out: dict[str, Any] = {"title": title[0] if title else None, "dateline": None}

@@ -23,7 +23,7 @@ from ..normalizers.words import function_words
 from ..text import doc_text
 from .keys import span_group
 from .sentences import after_name_word, sentence_bounds, sentence_of
-from .serialize import InstalledRules
+from .serialize import InstalledRules, Later
 from .spans import value_spans
 
 SPAN_KEY = "quantities"
@@ -212,7 +212,12 @@ class QuantitiesComponent(InstalledRules):
         return None
 
     def export(self, doc: Doc) -> dict[str, Any]:
-        return {"quantities": [quantity_dict(s._.quantity) for s in doc.spans.get(self.span_key, [])]}
+        return self.detach(doc)()
+
+    def detach(self, doc: Doc) -> Later:
+        """`export` as a function of the values read off `doc` now."""
+        found = [s._.quantity for s in doc.spans.get(self.span_key, [])]
+        return lambda: {"quantities": [quantity_dict(q) for q in found]}
 
 
 def _bare(text: str, n: NumberMatch, unit: str, rule: str) -> QuantityMatch:

@@ -10,11 +10,16 @@ from __future__ import annotations
 
 import json
 import warnings
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from ..patterns import patterns_dir, patterns_sha256
+
+Later = Callable[[], dict[str, Any]]
+"""A component's `export`, with what it reads of a Doc already taken (`detach(doc)`): called once the
+Doc is gone, it gives the same fields (a long text's Doc and its exported values are never together)."""
 
 RULES_FILE = "rules.json"
 _warned: set[tuple[str, str]] = set()

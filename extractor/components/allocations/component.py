@@ -15,10 +15,10 @@ from spacy.tokens import Doc, Span
 from ...normalizers.allocations import ALLOCATIONS_FILE, AllocationCues, cues
 from ..keys import span_group
 from ..linking_index import group_by_unit
-from ..serialize import InstalledRules
-from .context import Context
+from ..serialize import InstalledRules, Later
+from .context import Captured, Context, capture
 from .drafts import given_drafts, link_pairings, link_parts
-from .entities import read_beneficiaries, read_orgs, read_places
+from .entities import found_in, read_beneficiaries, read_orgs, read_places
 from .funder import find_funder, from_first_part, inherit_funder
 from .partners import give_role
 from .record import build_record
@@ -94,26 +94,42 @@ class AllocationsComponent(InstalledRules):
                 spans.append(span)
         doc.spans[self.span_key] = spans
         doc._.allocations = records
-        give_role(doc, {r["funder"] for r in records if r["funder"]}, "funder")
-        give_role(doc, {r["partners"][0] for r in records if "+recipient" in r["rule"].split(";")}, "partner")
+        give_roles(doc.user_data.get("communique_organizations", []), records)
         return doc
 
     def export(self, doc: Doc) -> dict[str, Any]:
         """The record fields this component contributes: `allocations`."""
-        records = doc._.allocations if Doc.has_extension("allocations") else None
-        return {"allocations": [dict(r) for r in (records or [])]}
+        return self.detach(doc)()
+
+    def detach(self, doc: Doc) -> Later:
+        """`export` as a function of the records left on `doc`."""
+        records = (doc._.allocations if Doc.has_extension("allocations") else None) or []
+        return lambda: {"allocations": [dict(r) for r in records]}
 
     def link(self, doc: Doc) -> list[dict[str, Any]]:
         """The allocation records of a processed Doc, in amount order."""
+        return self.link_captured(self.capture(doc))
+
+    def capture(self, doc: Doc) -> Captured | None:
+        """All the linking reads of `doc` (None when it has no sum): with it, `link_captured` runs
+        without the Doc, so a long text's Doc can go first (`pieces.analyse_fields`)."""
         group = {k: span_group(doc, key, self.name, k) for k, key in self.read_keys.items()}
-        amounts = [(i, s, getattr(s._, "amount", None)) for i, s in enumerate(group["amounts_key"])]
-        amounts = [(i, s, a) for i, s, a in amounts if a is not None]
+        amounts = [(i, getattr(s._, "amount", None)) for i, s in enumerate(group["amounts_key"])]
+        amounts = [(i, a) for i, a in amounts if a is not None]
         if not amounts:
+            return None
+        found = (found_in(group["orgs_key"], "org"), found_in(group["places_key"], "place"),
+                 found_in(group["beneficiaries_key"], "beneficiary"))
+        return capture(doc, amounts, found, self.settings)
+
+    def link_captured(self, cap: Captured | None) -> list[dict[str, Any]]:
+        """The allocation records of a captured document, in amount order."""
+        if cap is None:
             return []
-        ents = (read_orgs(doc, group["orgs_key"]), read_places(group["places_key"]),
-                read_beneficiaries(group["beneficiaries_key"]))
-        ctx = Context(doc, self.cues, self.settings, ents, [s._.amount for _i, s, _a in amounts])
-        drafts = given_drafts(ctx, amounts)
+        orgs, places, bens = cap.found
+        ents = (read_orgs(cap.text, orgs), read_places(cap.text, places), read_beneficiaries(cap.text, bens))
+        ctx = Context(cap, ents, self.cues, self.settings)
+        drafts = given_drafts(ctx, cap.amounts)
         ctx.by_unit = group_by_unit(drafts)
         link_parts(ctx, drafts)
         link_pairings(ctx, drafts)
@@ -126,3 +142,9 @@ class AllocationsComponent(InstalledRules):
             inherit_funder(ctx, d, by_index)
             out.append(build_record(ctx, d, drafts))
         return out
+
+
+def give_roles(orgs: list[dict[str, Any]], records: list[dict[str, Any]]) -> None:
+    """The roles the allocation `records` give back to the organisations' records `orgs`, in place."""
+    give_role(orgs, {r["funder"] for r in records if r["funder"]}, "funder")
+    give_role(orgs, {r["partners"][0] for r in records if "+recipient" in r["rule"].split(";")}, "partner")

@@ -1,12 +1,14 @@
 """Per-document lookups shared by the linking steps: statements, sums, entities, main funder and place.
 
-Built once per Doc; every query is a bisect or an index lookup, so linking stays linear in the
-number of sums and mentions on long texts.
+Built once per document from what the component read of its Doc (`Captured`: no spaCy object, so a
+long text's Doc can go before the linking runs); every query is a bisect or an index lookup, so
+linking stays linear in the number of sums and mentions on long texts.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field
 from typing import Any
 
 from spacy.tokens import Doc
@@ -17,30 +19,53 @@ from ...normalizers.dates import DatelineMatch
 from ...text import doc_text
 from ..linking_index import PlacesByType
 from .cues import cast_orgs
-from .entities import Draft, Ent
-from .funder import main_funder
+from .entities import Draft, Ent, Found
+from .funder import Governor, governors, main_funder
 from .places import main_place, not_spent
 from .settings import Settings
+
+
+@dataclass(slots=True)
+class Captured:
+    """All the linking reads of a Doc, as plain values: the text, the sums (with their index in the
+    amounts group), the organisation, place and beneficiary mentions (`Found`), the title and dateline,
+    and each sum's governing verb in the parse (by the sum's start)."""
+
+    text: str
+    amounts: list[tuple[int, Any]]
+    found: tuple[Found, Found, Found]
+    title: tuple[int, int] | None = None
+    dateline: tuple[int, int] | None = None
+    parsed: bool = False
+    governors: dict[int, Governor] = field(default_factory=dict)
+
+
+def capture(doc: Doc, amounts: list[tuple[int, Any]], found: tuple[Found, Found, Found],
+            settings: Settings) -> Captured:
+    """What the linking needs of `doc`, read once."""
+    parsed = doc.has_annotation("DEP")  # a scan of every token: once per document, not per sum
+    return Captured(doc_text(doc), amounts, found, _title(doc), _dateline(doc), parsed,
+                    governors(doc, [a for _i, a in amounts], settings) if parsed else {})
 
 
 class Context:
     """What the linking steps read of one document, indexed."""
 
-    def __init__(self, doc: Doc, c: AllocationCues, settings: Settings, ents: tuple[list[Ent], list[Ent], list[Ent]],
-                 amounts: list[Any]) -> None:
+    def __init__(self, cap: Captured, ents: tuple[list[Ent], list[Ent], list[Ent]], c: AllocationCues,
+                 settings: Settings) -> None:
         orgs, places, bens = ents
-        self.doc = doc
-        self.text = doc_text(doc)
-        self.parsed = doc.has_annotation("DEP")  # a scan of every token: once per document, not per sum
+        self.text = cap.text
+        self.parsed = cap.parsed
+        self.governors = cap.governors
         self.cues = c
         self.settings = settings
         self.orgs = orgs
         self.org_cue = cast_orgs(self.text, c, orgs, settings)
         self.roles_known = any(o.roles for o in orgs)
-        self.title = _title(doc)
-        self.dateline = _dateline(doc)
+        self.title = cap.title
+        self.dateline = cap.dateline
         self._index_entities(orgs, places, bens)
-        self._index_statements(amounts)
+        self._index_statements([a for _i, a in cap.amounts])
         self.main_funder = main_funder(self)
         self.not_spent = not_spent(self)
         self.main_place_ent = main_place(self)

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from spacy.tokens import Span
-
 from ..enumerations import own_givers, own_recipients, recipients_after, respective
 from ..linking_index import DraftStarts
 from .entities import Draft
@@ -19,16 +17,17 @@ if TYPE_CHECKING:
     from .context import Context
 
 
-def given_drafts(ctx: Context, amounts: list[tuple[int, Span, Any]]) -> list[Draft]:
-    """A draft for each sum that is money given, in amount order."""
+def given_drafts(ctx: Context, amounts: list[tuple[int, Any]]) -> list[Draft]:
+    """A draft for each sum that is money given, in amount order (`amounts`: each with its index in the
+    amounts group)."""
     text, title, c = ctx.text, ctx.title, ctx.cues
     keys_outside_title: set[tuple[int, str]] = set()
-    for _i, _s, a in amounts:
+    for _i, a in amounts:
         if title is None or not (a.start >= title[0] and a.end <= title[1]):
             keys_outside_title.add((round(a.value), a.currency))
     drafts: list[Draft] = []
     prev_end: int | None = None
-    for i, _span, a in amounts:
+    for i, a in amounts:
         gap_prev_end, prev_end = prev_end, a.end
         unit = ctx.unit_at(a.start)
         if title is not None and a.start >= title[0] and a.end <= title[1] \

@@ -7,14 +7,15 @@ steps compare offsets and folded names without touching spaCy objects again.
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, cast
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Span
 
 from ...normalizers.allocations import Unit
-from ...text import doc_text, fold
+from ...text import fold
 from ..beneficiaries import BeneficiaryMatch
 from ..organizations.model import OrgMention
 from ..places.model import PlaceMention
@@ -71,16 +72,31 @@ def _by_position(ents: list[Ent]) -> list[Ent]:
     return sorted(ents, key=lambda x: (x.start, -x.end))
 
 
-def read_orgs(doc: Doc, spans: Iterable[Span]) -> list[Ent]:
+Found = tuple[array, array, list[Any]]
+"""The mentions of a span group as earlier components left them: their spans' start and end characters
+(two arrays) and their `span._` values (`zip(*found)` gives each mention's three)."""
+
+
+def found_in(spans: Iterable[Span], extension: str) -> Found:
+    """The mentions of a span group, as offsets and values: no spaCy object, 8 bytes a mention and its
+    offsets (read while a long text's Doc is still there: `Captured`; the `Ent` come once it is gone)."""
+    known = Span.has_extension(extension)
+    starts, ends, values = array("q"), array("q"), []
+    for s in spans:
+        starts.append(s.start_char)
+        ends.append(s.end_char)
+        values.append(s._.get(extension) if known else None)
+    return starts, ends, values
+
+
+def read_orgs(text: str, found: Found) -> list[Ent]:
     """Organisation mentions, each with the roles pooled over all mentions of its organisation."""
     out: list[Ent] = []
-    text = doc_text(doc)
-    for span in spans:
-        v: OrgMention | None = span._.org if span.has_extension("org") else None
-        s, e = span.start_char, span.end_char
+    for s, e, v in zip(*found, strict=True):
         if v is None:
-            out.append(Ent(s, e, span.text, fold(span.text), text=text[s:e]))
+            out.append(Ent(s, e, text[s:e], fold(text[s:e]), text=text[s:e]))
             continue
+        v = cast(OrgMention, v)
         out.append(Ent(s, e, v.name, fold(v.name), kind=str(v.kind), roles=frozenset(str(r) for r in v.roles),
                        acronym=v.acronym, text=text[s:e], acts_for=v.acts_for, rule=v.rule))
     # roles belong to the organisation, not to one mention: pool them over its mentions
@@ -95,27 +111,26 @@ def read_orgs(doc: Doc, spans: Iterable[Span]) -> list[Ent]:
     return _by_position(out)
 
 
-def read_places(spans: Iterable[Span]) -> list[Ent]:
+def read_places(text: str, found: Found) -> list[Ent]:
     """Place mentions with their canonical name and type."""
     out: list[Ent] = []
-    for span in spans:
-        v: PlaceMention | None = span._.place if span.has_extension("place") else None
-        name = v.name if v is not None else span.text
-        out.append(Ent(span.start_char, span.end_char, name, fold(name),
-                       type=str(v.type) if v is not None else None, text=span.text,
-                       latitude=v.latitude if v is not None else None,
-                       longitude=v.longitude if v is not None else None))
+    for s, e, v in zip(*found, strict=True):
+        p = cast(PlaceMention | None, v)
+        name = p.name if p is not None else text[s:e]
+        out.append(Ent(s, e, name, fold(name), type=str(p.type) if p is not None else None, text=text[s:e],
+                       latitude=p.latitude if p is not None else None,
+                       longitude=p.longitude if p is not None else None))
     return _by_position(out)
 
 
-def read_beneficiaries(spans: Iterable[Span]) -> list[Ent]:
+def read_beneficiaries(text: str, found: Found) -> list[Ent]:
     """Beneficiary mentions with their categories (mentions without one are dropped)."""
     out: list[Ent] = []
-    for span in spans:
-        v: BeneficiaryMatch | None = span._.beneficiary if span.has_extension("beneficiary") else None
-        cats = [str(c) for c in v.categories] if v is not None else []
+    for s, e, v in zip(*found, strict=True):
+        b = cast(BeneficiaryMatch | None, v)
+        cats = [str(c) for c in b.categories] if b is not None else []
         if cats:
-            out.append(Ent(span.start_char, span.end_char, cats[0], cats[0], categories=tuple(cats), text=span.text))
+            out.append(Ent(s, e, cats[0], cats[0], categories=tuple(cats), text=text[s:e]))
     return _by_position(out)
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from spacy.tokens import Doc
+
 from ...normalizers.allocations import Unit
 from ...text import fold
 from .cues import can_fund
@@ -17,11 +19,15 @@ from .entities import Draft, Ent, inside, most_mentioned
 
 if TYPE_CHECKING:
     from .context import Context
+    from .settings import Settings
 
 ACTING_ROLES = frozenset({"issuer", "implementer"})
 NO_MAIN_FUNDER_KINDS = frozenset({"programme"})
 """A programme is what money is spent under; it is the main funder only where the text has it pay."""
 SUBJECT_DEPS = frozenset({"nsubj", "obl:agent"})
+Governor = tuple[str, tuple[int, ...]]
+"""The verb governing a sum in the parse: its text and the offsets of its subjects or agents (those of
+the verbs it is coordinated to after its own), in the order they are tried."""
 
 
 def _set_funder(d: Draft, o: Ent, rule: str) -> None:
@@ -151,29 +157,42 @@ def _pay_for_organ(ctx: Context, d: Draft) -> None:
 def governing_org(ctx: Context, a: Any) -> tuple[Ent | None, bool]:
     """The organisation that is subject or agent of the verb governing the sum (dependency parse),
     and whether that verb is a giving verb. A verb coordinated to another shares its subject."""
-    if not ctx.parsed:
+    gov = ctx.governors.get(a.start) if ctx.parsed else None
+    if gov is None:
         return None, False
-    span = ctx.doc.char_span(a.start, a.end, alignment_mode="expand")
-    if span is None:
-        return None, False
-    tok = span.root
-    for _ in range(ctx.settings.verb_hops):
-        if tok.pos_ == "VERB" or tok.head.i == tok.i:
-            break
-        tok = tok.head
-    if tok.pos_ != "VERB":
-        return None, False
-    verb = tok
-    giving = ctx.cues.first("GIVEN", verb.text) is not None
-    for _ in range(ctx.settings.conj_hops):
-        for child in verb.children:
-            if child.dep_ in SUBJECT_DEPS:
-                for o in ctx.org_index.holding(child.idx)[:1]:
-                    return o, giving
-        if verb.dep_ != "conj" or verb.head.i == verb.i:
-            break
-        verb = verb.head
+    verb_text, subjects = gov
+    giving = ctx.cues.first("GIVEN", verb_text) is not None
+    for idx in subjects:
+        for o in ctx.org_index.holding(idx)[:1]:
+            return o, giving
     return None, False
+
+
+def governors(doc: Doc, amounts: list[Any], settings: Settings) -> dict[int, Governor]:
+    """Each sum's governing verb (`Governor`) by the sum's start (sums do not overlap), read from the
+    parse while the Doc is there: the verb a few heads up from the sum's root, then its subjects or
+    agents, then those of the verb it is coordinated to, `settings.conj_hops` verbs at most."""
+    out: dict[int, Governor] = {}
+    verbs: dict[str, str] = {}  # one string per verb form
+    for a in amounts:
+        span = doc.char_span(a.start, a.end, alignment_mode="expand")
+        if span is None:
+            continue
+        tok = span.root
+        for _ in range(settings.verb_hops):
+            if tok.pos_ == "VERB" or tok.head.i == tok.i:
+                break
+            tok = tok.head
+        if tok.pos_ != "VERB":
+            continue
+        verb, subjects = tok, []
+        for _ in range(settings.conj_hops):
+            subjects += [child.idx for child in verb.children if child.dep_ in SUBJECT_DEPS]
+            if verb.dep_ != "conj" or verb.head.i == verb.i:
+                break
+            verb = verb.head
+        out[a.start] = (verbs.setdefault(tok.text, tok.text), tuple(subjects))
+    return out
 
 
 def main_funder(ctx: Context) -> Ent | None:

@@ -7,9 +7,7 @@ each sum has its own recipient as partner.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from spacy.tokens import Doc
+from typing import TYPE_CHECKING, Any
 
 from ...normalizers.allocations import Unit
 from ...text import fold
@@ -56,11 +54,11 @@ def partners_in(ctx: Context, unit: Unit, d: Draft, funders_here: set[str]) -> l
     return out
 
 
-def give_role(doc: Doc, labels: set[str], role: str) -> None:
+def give_role(orgs: list[dict[str, Any]], labels: set[str], role: str) -> None:
     """The organisations an allocation names as `role` have that role in the organisations list too: an
     allocation's funder pays; a body an enumeration pairs with its own sum is its partner (spec §2.1)."""
     folded = {fold(x) for x in labels}
-    for org in doc.user_data.get("communique_organizations", []):
+    for org in orgs:
         if fold(org.get("acronym")) in folded or fold(org.get("name")) in folded:
             roles = {r for r in org["roles"] if r != "mentioned"} | {role}
             org["roles"] = [r for r in ROLE_ORDER if r in roles]

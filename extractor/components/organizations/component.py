@@ -28,7 +28,7 @@ from ...normalizers.organizations import GRAMMAR_FILE, KNOWN_FILE, ROLES_FILE, T
 from ...normalizers.states import STATES_FILE
 from ...normalizers.words import function_words
 from ...text import doc_text
-from ..serialize import InstalledRules
+from ..serialize import InstalledRules, Later
 from .aliases import Aliases
 from .candidates import Candidates
 from .linking import Linking
@@ -163,7 +163,13 @@ class OrganizationsComponent(Candidates, Resolution, Aliases, Linking, Roles, In
         return doc
 
     def export(self, doc: Doc) -> dict[str, Any]:
-        return {"organizations": list(doc.user_data.get("communique_organizations", []))}
+        return self.detach(doc)()
+
+    def detach(self, doc: Doc) -> Later:
+        """`export` as a function of the records left on `doc` (read when called: later components,
+        the allocations, give roles back to them)."""
+        records = doc.user_data.get("communique_organizations", [])
+        return lambda: {"organizations": list(records)}
 
 
 def _organs_do_not_pay(orgs: list[_Org]) -> None:

@@ -23,7 +23,7 @@ from ...normalizers.places import TRIGGERS_FILE, PlaceGrammar, grammar
 from ...normalizers.words import function_words
 from ...text import doc_text, fold
 from ..keys import span_group
-from ..serialize import InstalledRules
+from ..serialize import InstalledRules, Later
 from ..spans import value_spans
 from .model import (
     _END_VERBS,
@@ -236,7 +236,12 @@ class PlacesComponent(PlaceSources, InstalledRules):
         return not _NAMED_AFTER.search(text, max(0, start - 60), start)
 
     def export(self, doc: Doc) -> dict[str, Any]:
-        return {"places": group_places([s._.place for s in doc.spans.get(self.span_key, [])])}
+        return self.detach(doc)()
+
+    def detach(self, doc: Doc) -> Later:
+        """`export` as a function of the values read off `doc` now."""
+        found = [s._.place for s in doc.spans.get(self.span_key, [])]
+        return lambda: {"places": group_places(found)}
 
 
 
