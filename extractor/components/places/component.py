@@ -28,6 +28,7 @@ from ..spans import value_spans
 from .model import (
     _END_VERBS,
     _PRIORITY,
+    _PROVINCIAL,
     MAX_GAZ_TOKENS,
     MAX_NAME_TOKENS,
     ORG_SPAN_KEY,
@@ -208,6 +209,10 @@ class PlacesComponent(PlaceSources, InstalledRules):
                 continue
             kept.append(m)
             taken.add(m.start, m.end)
+        # `l'hôpital provincial de Berkane` where `la province de Berkane` is named: that place, no town
+        territories = {fold(m.name) for m in kept if m.type in (*_PROVINCIAL, "region")}
+        kept = [m for m in kept if not (m.source in ("gazetteer", "model") and fold(m.name) in territories
+                                        and g.fac_ext.contains(m.start, m.end, strict=True))]
         kept.sort(key=lambda m: m.start)
         return kept
 
