@@ -30,6 +30,8 @@ POSITIVE = [
      {("Inezgane-Aït Melloul", "prefecture")}),
     ("facility-located-in-a-town", "L'hôpital provincial de Sefrou et le centre de santé d'Asni ont reçu un scanner.",
      {("Sefrou", "city"), ("Asni", "city")}),
+    ("compass-area-of-the-country", "Les crues ont frappé le sud-est du pays, au sud-est de Ouarzazate.",
+     {("Sud-Est", "other"), ("Ouarzazate", "city")}),
     ("facility-in-a-named-province", "Dans la province de Berkane, le Conseil équipe l'hôpital provincial de Berkane.",
      {("Berkane", "province")}),
     ("province", "Le gouverneur a inauguré mardi une école dans la province de Taounate.",

@@ -29,6 +29,9 @@ from .model import (
 
 _NEXT_WORDS = tuple(re.compile(r"(?:(?:[ \t]+|-)[\w'’]+){" + str(k) + "}") for k in (1, 2))  # one or two more words
 
+# a compound point of the compass in lower case, named as a part of the country (not `au sud-est de Fès`)
+_COMPASS_AREA = re.compile(r"(?<![\w-])((?:sud|nord)-(?:est|ouest))\s+(?=du\s+(?:pays|Maroc|Royaume)\b|marocain\b)")
+
 class PlaceSources:
     """Mixin of the component: candidate place mentions from each source."""
 
@@ -203,6 +206,10 @@ class PlaceSources:
             entry = self._entry(m.group(0), ("other",)) if m.group(0)[:1].islower() else None
             if entry is not None:
                 out.append(self._mention(text, m.start(), m.end(), "other", "gazetteer.area", "gazetteer", entry))
+        for m in _COMPASS_AREA.finditer(text):  # `le sud-est du pays`: that part of the country
+            entry = self._entry(m.group(1), ("other",))
+            if entry is not None:
+                out.append(self._mention(text, m.start(1), m.end(1), "other", "gazetteer.area", "gazetteer", entry))
         return out
 
     def _hyphen_pair(self, text: str, end: int) -> bool:
