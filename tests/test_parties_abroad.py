@@ -7,15 +7,10 @@ organisation; a loan is an agreement its lender and borrower are party to).
 
 from __future__ import annotations
 
-from typing import Any
-
+from phrases import alloc_of as _alloc
 from phrases import org_named as _org
 
 from extractor import extract
-
-
-def _alloc(rec: Any, value: float) -> Any:
-    return next(a for a in rec.allocations if a.amount.value == value)
 
 
 def test_the_subject_of_signing_with_a_lender_is_a_party_and_the_lender_lends() -> None:

@@ -8,14 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from phrases import alloc_of as _alloc
 from phrases import org_named as _org
 
 from extractor import extract
 from extractor.text import fold
-
-
-def _alloc(rec: Any, value: float) -> Any:
-    return next(a for a in rec.allocations if a.amount.value == value)
 
 
 def _places(rec: Any) -> dict[str, str]:
