@@ -201,3 +201,16 @@ def test_the_treasury_regional_investment_centres_and_parliamentary_groups_are_b
                   "d'investissement accompagnent les porteurs de projets. Le groupe parlementaire Haraki a interpellé "
                   "le ministre sur les 2 MMDH.")
     assert all(_org(rec, n) is not None for n in ("Trésorerie générale", "investissement", "Haraki"))
+
+
+def test_a_name_stopped_at_et_reads_on_to_the_acronym_that_spells_it() -> None:
+    rec = extract("L'Agence du bassin hydraulique du Loukkos et de la Moulouya (ABHLM) pilote le projet. Il sera "
+                  "financé par la commune de Larache (2 MDH) et l'ABHLM (3 MDH).")
+    assert _org(rec, "ABHLM").name == "Agence du bassin hydraulique du Loukkos et de la Moulouya"
+    assert _alloc(rec, 3_000_000).funder == "ABHLM"
+
+
+def test_two_bodies_joined_by_et_keep_their_names_before_an_acronym_that_spells_one() -> None:
+    rec = extract("Le ministère de l'Intérieur et l'Agence nationale de la rénovation urbaine (ANRU) ont signé.")
+    assert _org(rec, "ANRU").name == "Agence nationale de la rénovation urbaine"
+    assert _org(rec, "ministère de l'Intérieur") is not None

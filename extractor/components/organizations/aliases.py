@@ -18,6 +18,7 @@ _CAPITAL_WORD = re.compile(r"(?<![\w'’-])[A-ZÀ-Ý][\w'’&-]*")
 _CAPITALISED_RUN = re.compile(r"[A-ZÀ-Ý][\w'’&-]*(?:\s+(?:[a-zà-ÿ]{1,4}['’]?\s*){0,3}[A-ZÀ-Ý][\w'’&-]*)*"
                               r"\s*(?:[»”\"]\s*)?")
 _AND_TAIL = re.compile(r"\s+et\s+(?:[a-zà-ÿ'’-]+\s+){0,2}?[a-zà-ÿ'’-]+(?=\s*\()")  # ` et interurbain` before `(`
+_AND_NAME_TAIL = re.compile(r"\s+et\s+(?:[\wÀ-ÿ'’-]+\s+){0,3}?[\wÀ-ÿ'’-]+(?=\s*\()")  # ` et de la Chaouia` before `(`
 _ADJACENT = re.compile(r"[A-ZÀ-Ý][\w'’&-]*\s+")  # a capitalised word right before the next one
 
 
@@ -50,10 +51,14 @@ class Aliases:
         """`Fonds ... urbain et interurbain (FART)`: a name that stopped at `et` reads on to the acronym in
         brackets right after a few lower-case words (the mention is widened); None where none follows."""
         tail = _AND_TAIL.match(text, m.end)
+        spelt = tail is None  # a longer tail (`et de la Chaouia (ABHBC)`) must be spelt by the acronym
+        tail = tail or _AND_NAME_TAIL.match(text, m.end)
         if tail is None:
             return None
         pm = _PAREN.match(text, tail.end(), min(len(text), tail.end() + self.windows.acronym_after_chars))
         if pm is None or not self.lex.acronym.match(pm.group(1)) or self.lex.not_acronym.match(pm.group(1)):
+            return None
+        if spelt and not self.lex.abbreviates(pm.group(1), text[m.start:tail.end()]):
             return None
         m.end = tail.end()
         return pm
