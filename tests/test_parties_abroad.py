@@ -214,3 +214,15 @@ def test_two_bodies_joined_by_et_keep_their_names_before_an_acronym_that_spells_
     rec = extract("Le ministère de l'Intérieur et l'Agence nationale de la rénovation urbaine (ANRU) ont signé.")
     assert _org(rec, "ANRU").name == "Agence nationale de la rénovation urbaine"
     assert _org(rec, "ministère de l'Intérieur") is not None
+
+
+def test_signatories_after_a_comma_and_a_day_are_parties() -> None:
+    rec = extract("Une convention de prêt de 30 millions d'euros a été signée, mardi à Rabat, par la Banque "
+                  "africaine de développement (BAD) et l'Office national des aéroports (ONDA).")
+    assert "partner" in _org(rec, "BAD").roles and "partner" in _org(rec, "ONDA").roles
+
+
+def test_the_body_a_long_financing_contract_is_signed_with_is_a_party() -> None:
+    rec = extract("La BEI a signé un nouveau contrat de financement d'un montant de 40 millions d'euros (soit environ "
+                  "430 millions de dirhams) avec l'Office national des pêches (ONP).")
+    assert "partner" in _org(rec, "ONP").roles
