@@ -226,3 +226,9 @@ def test_the_body_a_long_financing_contract_is_signed_with_is_a_party() -> None:
     rec = extract("La BEI a signé un nouveau contrat de financement d'un montant de 40 millions d'euros (soit environ "
                   "430 millions de dirhams) avec l'Office national des pêches (ONP).")
     assert "partner" in _org(rec, "ONP").roles
+
+
+def test_a_dispatch_credited_after_a_full_date_or_an_assurance_is_issued_by_that_body() -> None:
+    rec = extract("L'État distribuera 2 millions de quintaux d'orge, a annoncé mardi 24 mars le ministère de "
+                  "l'Agriculture. Les fruits ne sont pas touchés, a assuré le ministère de l'Agriculture.")
+    assert "issuer" in _org(rec, "ministère de l'Agriculture").roles
