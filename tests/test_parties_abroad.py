@@ -232,3 +232,9 @@ def test_a_dispatch_credited_after_a_full_date_or_an_assurance_is_issued_by_that
     rec = extract("L'État distribuera 2 millions de quintaux d'orge, a annoncé mardi 24 mars le ministère de "
                   "l'Agriculture. Les fruits ne sont pas touchés, a assuré le ministère de l'Agriculture.")
     assert "issuer" in _org(rec, "ministère de l'Agriculture").roles
+
+
+def test_a_quoted_name_is_the_subject_of_the_verb_after_its_closing_quote() -> None:
+    rec = extract("Le Conseil d'administration du groupe « Holmarcom » a décidé d'allouer une contribution au Fonds "
+                  "spécial, sous la forme d'une aide de 100 millions de dirhams.")
+    assert _alloc(rec, 100_000_000).funder == "Holmarcom"
