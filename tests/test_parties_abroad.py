@@ -238,3 +238,8 @@ def test_a_quoted_name_is_the_subject_of_the_verb_after_its_closing_quote() -> N
     rec = extract("Le Conseil d'administration du groupe « Holmarcom » a décidé d'allouer une contribution au Fonds "
                   "spécial, sous la forme d'une aide de 100 millions de dirhams.")
     assert _alloc(rec, 100_000_000).funder == "Holmarcom"
+
+
+def test_a_body_that_puts_a_sum_on_the_table_pays_it() -> None:
+    rec = extract("Le groupe Holmarcom a mis sur la table un milliard de dirhams pour le fonds.")
+    assert _alloc(rec, 1_000_000_000).funder == "Holmarcom"
