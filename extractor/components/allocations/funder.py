@@ -213,16 +213,10 @@ def main_funder(ctx: Context) -> Ent | None:
         # a paying one twice
         return most_mentioned(_abroad_first(ctx, _without_glosses(ctx, [o for o in ctx.orgs if o.key in keys])),
                               lambda o: 1.0 + ("funder" in o.own_roles or _pays_a_sum(ctx, o)))
-    # the lead's actor: the first organisation named that is no mere recipient or partner; of the parties
-    # to an agreement no one is shown paying under, a foreign or international one (money comes from abroad)
+    # the lead's actor: the first organisation named that is no mere recipient or partner (a party from
+    # abroad, `le Maroc a signé avec la BAD un accord de prêt`, was taken above)
     actors = _abroad_first(ctx, [o for o in ctx.orgs if o.kind not in NO_MAIN_FUNDER_KINDS
                                  and ctx.cue_of(o) not in ("partner", "recipient") and o.key not in receivers])
-    if all("partner" in o.roles for o in actors):
-        # `le Maroc a signé avec la BAD un accord de prêt`: the party from abroad, named after `avec` or
-        # first, lends or gives
-        abroad = [o for o in ctx.orgs if o.kind == "international" and "partner" in o.roles
-                  and o.key not in receivers]
-        actors = abroad[:1] + actors
     return actors[0] if actors else None
 
 
